@@ -1,0 +1,44 @@
+# The two commands of the README's Quick start: `make run` and `make test`.
+# Everything they need is installed here, into .venv at the repository root.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8866
+PYTEST_ARGS ?=
+
+.PHONY: run test bench sample clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install when the dependencies change.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed-run
+
+## run: serve the dashboard on the bundled sample at http://localhost:$(PORT)
+run: $(VENV)/.installed-run
+	$(BIN)/voila notebooks/dashboard.ipynb --port=$(PORT) --no-browser --Voila.ip=127.0.0.1 \
+		--theme=light --VoilaConfiguration.file_allowlist="['.*\.(png|csv|xlsx)']"
+
+## test: install the test dependencies (with Debian's chromium for browser tests) and run every test
+test: $(VENV)/.installed-test
+	bash scripts/ensure-chromium.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## bench: run every benchmark (on demand; not part of the tests)
+bench: $(VENV)/.installed-test
+	for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+## sample: regenerate data/sample from the simulator
+sample: $(VENV)/.installed-run
+	$(BIN)/cpanalysis simulate -o data/sample
+
+clean:
+	rm -rf $(VENV) tests/output benchmarks/output .pytest_cache

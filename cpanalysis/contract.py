@@ -1,0 +1,249 @@
+"""The data contract, version 1: which tables a dataset holds and what their columns mean.
+
+This module is declarative. ``TABLES`` describes every table and column once; the validator
+(:mod:`cpanalysis.validation`), the documentation (``docs/data-contract.md``) and the importers all
+read it, so a change here changes them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CONTRACT_VERSION = "1"
+
+GENDERS = ("female", "male", "other", "unknown")
+AGE_GROUPS = ("child", "youth", "adult", "elder")
+SESSION_FORMATS = ("community_meeting", "small_group", "home_visit", "planning_group")
+TURN_KINDS = ("proposal", "support", "objection", "question", "other")
+PAIRWISE_CHOICES = ("harm_a", "harm_b", "tie")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a contract table.
+
+    ``kind`` is one of ``id`` (a text identifier), ``text``, ``int``, ``number``, ``bool``,
+    ``date`` or ``category`` (text from ``categories``). ``minimum`` applies to numbers.
+    ``references`` names the table whose id column this column must point into.
+    """
+
+    name: str
+    kind: str
+    required: bool = True
+    nullable: bool = False
+    unique: bool = False
+    categories: tuple[str, ...] | None = None
+    minimum: float | None = None
+    references: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the contract: its columns and whether a dataset must have it."""
+
+    name: str
+    columns: tuple[Column, ...]
+    required: bool = True
+    description: str = ""
+    key: tuple[str, ...] = field(default_factory=tuple)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(col.name for col in self.columns)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(col.name for col in self.columns if col.required)
+
+
+def _c(name: str, kind: str, **kwargs) -> Column:
+    return Column(name, kind, **kwargs)
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "communities",
+            (
+                _c("community_id", "id", unique=True, description="Pseudonymous community code."),
+                _c("name", "text", description="Community name as used by staff."),
+                _c("district", "text", required=False, nullable=True),
+            ),
+            description="One row per community.",
+        ),
+        Table(
+            "population",
+            (
+                _c("community_id", "id", references="communities"),
+                _c("subgroup", "text", description="A subgroup name of the dataset's scheme."),
+                _c("count", "int", minimum=0),
+            ),
+            required=False,
+            description="How many people of each subgroup live in the community (for representation).",
+            key=("community_id", "subgroup"),
+        ),
+        Table(
+            "harms",
+            (
+                _c("harm_id", "id", unique=True),
+                _c("label", "text"),
+                _c("sensitive", "bool", required=False, nullable=True),
+            ),
+            description="The harms to children a community may choose to address.",
+        ),
+        Table(
+            "participants",
+            (
+                _c("participant_id", "id", unique=True, description="Pseudonymous code, never a name."),
+                _c("community_id", "id", references="communities"),
+                _c("gender", "category", categories=GENDERS),
+                _c("age_group", "category", categories=AGE_GROUPS),
+                _c("elite", "bool", description="Chief, religious leader, councillor, committee member, wealthy family."),
+                _c("elite_role", "text", required=False, nullable=True),
+                _c("marginalised", "bool", required=False, nullable=True),
+                _c("marginalised_reason", "text", required=False, nullable=True,
+                   description="disability, poorest, minority, displaced, ..."),
+            ),
+            required=False,
+            description="Individual participants (optional: some programmes only keep head counts).",
+        ),
+        Table(
+            "sessions",
+            (
+                _c("session_id", "id", unique=True),
+                _c("community_id", "id", references="communities"),
+                _c("date", "date"),
+                _c("cycle", "int", minimum=1),
+                _c("format", "category", categories=SESSION_FORMATS),
+                _c("convened_for", "text", required=False, nullable=True,
+                   description="The subgroup a small group was convened for."),
+                _c("duration_min", "number", required=False, nullable=True, minimum=0),
+                _c("facilitator_id", "id", required=False, nullable=True),
+            ),
+            description="Meetings, small groups, home visits and planning-group sessions.",
+        ),
+        Table(
+            "attendance",
+            (
+                _c("session_id", "id", references="sessions"),
+                _c("participant_id", "id", references="participants"),
+            ),
+            required=False,
+            description="Who attended which session (individual level).",
+            key=("session_id", "participant_id"),
+        ),
+        Table(
+            "attendance_counts",
+            (
+                _c("session_id", "id", references="sessions"),
+                _c("subgroup", "text"),
+                _c("count", "int", minimum=0),
+            ),
+            required=False,
+            description="Head counts by subgroup, instead of attendance, when no roster was kept.",
+            key=("session_id", "subgroup"),
+        ),
+        Table(
+            "turns",
+            (
+                _c("session_id", "id", references="sessions"),
+                _c("turn", "int", minimum=1),
+                _c("participant_id", "id", required=False, nullable=True, references="participants"),
+                _c("subgroup", "text", required=False, nullable=True,
+                   description="The speaker's subgroup when only the category was noted."),
+                _c("duration_s", "number", required=False, nullable=True, minimum=0),
+                _c("kind", "category", required=False, nullable=True, categories=TURN_KINDS),
+                _c("harm_id", "id", required=False, nullable=True, references="harms"),
+                _c("interrupted", "bool", required=False, nullable=True),
+            ),
+            required=False,
+            description="Speaking turns, in order. Each row names a participant_id or a subgroup.",
+            key=("session_id", "turn"),
+        ),
+        Table(
+            "rankings",
+            (
+                _c("session_id", "id", references="sessions"),
+                _c("ranker", "id", description="A subgroup name (group ranking) or a participant_id."),
+                _c("harm_id", "id", references="harms"),
+                _c("rank", "int", required=False, nullable=True, minimum=1),
+                _c("score", "number", required=False, nullable=True, minimum=0),
+            ),
+            description="Harm rankings: rank (1 = most important; equal ranks are ties) and/or score.",
+            key=("session_id", "ranker", "harm_id"),
+        ),
+        Table(
+            "pairwise",
+            (
+                _c("session_id", "id", references="sessions"),
+                _c("ranker", "id"),
+                _c("harm_a", "id", references="harms"),
+                _c("harm_b", "id", references="harms"),
+                _c("preferred", "category", categories=PAIRWISE_CHOICES),
+            ),
+            required=False,
+            description="Pairwise ranking: which of two harms the ranker found more important.",
+        ),
+        Table(
+            "decisions",
+            (
+                _c("community_id", "id", references="communities"),
+                _c("session_id", "id", references="sessions"),
+                _c("harm_id", "id", references="harms"),
+                _c("priority", "int", minimum=1, description="1 = the first harm chosen."),
+            ),
+            description="The harm(s) the community chose to address, in priority order.",
+            key=("community_id", "harm_id"),
+        ),
+    )
+}
+
+TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
+
+#: Columns the loader adds. They are recomputed on every load and dropped on save.
+DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "participants": ("subgroup", "status"),
+    "attendance": ("community_id", "subgroup", "elite", "marginalised"),
+    "attendance_counts": ("community_id",),
+    "turns": ("community_id", "speaker_subgroup", "elite", "marginalised"),
+    "rankings": ("community_id", "ranker_type", "subgroup", "elite"),
+    "pairwise": ("community_id",),
+}
+
+
+def describe_column(col: Column) -> str:
+    """A column's type and rule in words, as the contract documentation shows it."""
+    words = {"id": "text id", "text": "text", "int": "whole number", "number": "number",
+             "bool": "yes/no", "date": "date (YYYY-MM-DD)", "category": "one of"}[col.kind]
+    if col.categories:
+        words += " " + ", ".join(f"`{c}`" for c in col.categories)
+    if col.minimum is not None:
+        words += f", >= {col.minimum:g}"
+    if col.unique:
+        words += ", unique"
+    if col.references:
+        words += f", must be in `{col.references}`"
+    return words
+
+
+def contract_markdown() -> str:
+    """The contract's tables as Markdown (docs/data-contract.md embeds this text; a test keeps it in sync)."""
+    lines = []
+    for table in TABLES.values():
+        need = "required" if table.required else "optional"
+        lines += [f"### `{table.name}` ({need})", "", table.description, "",
+                  "| column | required | type and rule | meaning |", "|---|---|---|---|"]
+        for col in table.columns:
+            lines.append(f"| `{col.name}` | {'yes' if col.required else 'no'} | {describe_column(col)} | {col.description} |")
+        if table.key:
+            lines += ["", "Each (" + ", ".join(f"`{k}`" for k in table.key) + ") appears at most once."]
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,27 @@
+"""Harm rankings: aggregation methods, subgroup rankings, agreement and uncertainty.
+
+Every aggregation method lives in one registry (:func:`ranking_methods`,
+:func:`ranking_method_info`) and is called through :func:`aggregate` with one call shape.
+Plots are in :mod:`cpanalysis.rankings.plots` (imported on demand, matplotlib only there).
+"""
+
+from .registry import ranking_method_info, ranking_methods, REGISTRY as RANKING_METHODS
+from . import methods as _methods  # noqa: F401  (fills the registry)
+from .convert import pairwise_to_rankings
+from .core import aggregate, bradley_terry, subgroup_matrix, subgroup_rankings
+from .agreement import kendall_w, pairwise_agreement
+from .bootstrap import bootstrap_rankings
+
+__all__ = [
+    "RANKING_METHODS",
+    "aggregate",
+    "bootstrap_rankings",
+    "bradley_terry",
+    "kendall_w",
+    "pairwise_agreement",
+    "pairwise_to_rankings",
+    "ranking_method_info",
+    "ranking_methods",
+    "subgroup_matrix",
+    "subgroup_rankings",
+]

@@ -1,0 +1,326 @@
+"""Checking a dataset against the data contract and turning raw cells into typed columns.
+
+Every check runs on whole columns at once, and every problem is collected before anything is
+reported, so that a user fixes their files in one pass. Checks of single columns (categories,
+minimums, missing values, unique ids) are pandera schemas built from :data:`cpanalysis.contract.TABLES`;
+checks across tables (unknown ids, turns without attendance, rankers) follow them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from .contract import TABLES, Column, Table
+from .problems import Problem, ProblemList, Source
+from .subgroups import STATUS_GROUPS, SubgroupScheme
+
+TRUE_WORDS = {"true", "yes", "y", "1", "t", "1.0"}
+FALSE_WORDS = {"false", "no", "n", "0", "f", "0.0"}
+KNOWN_MARGINALISED_REASONS = ("disability", "poorest", "minority", "displaced")
+ID_COLUMN = {"communities": "community_id", "sessions": "session_id",
+             "participants": "participant_id", "harms": "harm_id"}
+
+_KIND_WORDS = {"int": "a whole number", "number": "a number", "bool": "true or false (yes/no, 1/0)",
+               "date": "a date written YYYY-MM-DD", "id": "an identifier", "text": "some text"}
+
+
+def normalise_category(values: pd.Series) -> pd.Series:
+    """Lower case, no surrounding spaces, inner spaces and hyphens as underscores: "Small group " -> small_group."""
+    text = values.astype("string").str.strip().str.lower()
+    return text.str.replace(r"[\s\-]+", "_", regex=True)
+
+
+def _expected(col: Column) -> str:
+    if col.kind == "category":
+        return "one of " + ", ".join(col.categories)
+    words = _KIND_WORDS[col.kind]
+    if col.minimum is not None:
+        words += f" >= {col.minimum:g}"
+    return words
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_string_dtype(values) or values.dtype == object:
+        return values.isna() | (values.astype("string").str.strip() == "")
+    return values.isna()
+
+
+def _coerce_column(values: pd.Series, col: Column, source: Source, problems: ProblemList) -> pd.Series:
+    """Typed values; cells that cannot be read are reported and become missing."""
+    blank = _blank(values)
+    if col.kind in ("id", "text"):
+        return values.astype("string").str.strip().mask(blank)
+    if col.kind == "category":
+        return normalise_category(values).mask(blank)
+    if col.kind in ("int", "number"):
+        if pd.api.types.is_bool_dtype(values):
+            numbers = values.astype("Float64")
+        elif pd.api.types.is_numeric_dtype(values):
+            numbers = values.astype("Float64")
+        else:
+            text = values.astype("string").str.strip().str.replace(",", ".", regex=False)
+            numbers = pd.to_numeric(text, errors="coerce").astype("Float64")
+        unreadable = numbers.isna() & ~blank
+        problems.add_rows(source, unreadable, values, column=col.name, message="not a number",
+                          expected=_expected(col))
+        if col.kind == "int":
+            fractional = numbers.notna() & (numbers != numbers.round())
+            problems.add_rows(source, fractional, values, column=col.name, message="not a whole number",
+                              expected=_expected(col))
+            numbers = numbers.mask(fractional)
+            return numbers.round().astype("Int64")
+        return numbers
+    if col.kind == "bool":
+        if pd.api.types.is_bool_dtype(values):
+            return values.astype("boolean")
+        text = values.astype("string").str.strip().str.lower()
+        result = pd.Series(pd.NA, index=values.index, dtype="boolean")
+        result[text.isin(TRUE_WORDS).fillna(False)] = True
+        result[text.isin(FALSE_WORDS).fillna(False)] = False
+        problems.add_rows(source, result.isna() & ~blank, values, column=col.name,
+                          message="not a yes/no value", expected=_expected(col))
+        return result
+    if col.kind == "date":
+        if pd.api.types.is_datetime64_any_dtype(values):
+            return pd.to_datetime(values)
+        text = values.astype("string").str.strip()
+        dates = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        problems.add_rows(source, dates.isna() & ~blank, values, column=col.name,
+                          message="not a date that can be read", expected=_expected(col))
+        return dates
+    raise ValueError(f"unknown column kind {col.kind!r}")  # pragma: no cover
+
+
+def _schema(table: Table) -> pa.DataFrameSchema:
+    """The single-column checks of a contract table, as a pandera schema (types are coerced before)."""
+    columns = {}
+    for col in table.columns:
+        checks = []
+        if col.categories is not None:
+            checks.append(pa.Check.isin(list(col.categories), error="category"))
+        if col.minimum is not None:
+            checks.append(pa.Check.ge(col.minimum, error="minimum"))
+        columns[col.name] = pa.Column(
+            checks=checks, nullable=col.nullable or not col.required, unique=col.unique, required=False,
+        )
+    return pa.DataFrameSchema(columns, strict=False, coerce=False)
+
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {name: _schema(spec) for name, spec in TABLES.items()}
+
+
+def _run_schema(table: Table, frame: pd.DataFrame, raw: pd.DataFrame, source: Source, problems: ProblemList) -> None:
+    try:
+        SCHEMAS[table.name].validate(frame, lazy=True)
+        return
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    cases = cases[cases["index"].notna() & cases["column"].notna()]
+    for (column, check), group in cases.groupby(["column", "check"], sort=False):
+        col = table.column(column)
+        check = str(check)
+        if check == "category":
+            message = "unknown value"
+        elif check == "minimum":
+            message = "too small"
+        elif check == "not_nullable":
+            message = "missing value"
+        elif check == "field_uniqueness":
+            message = f"duplicate {column}: each value may appear only once"
+        else:
+            message = f"failed the check {check}"
+        mask = pd.Series(frame.index.isin(group["index"].astype(int)), index=frame.index)
+        problems.add_rows(source, mask, raw[column] if column in raw else None, column=column,
+                          message=message, expected=None if check == "field_uniqueness" else _expected(col))
+
+
+def _check_columns(table: Table, frame: pd.DataFrame, source: Source, problems: ProblemList) -> bool:
+    present = set(frame.columns)
+    lower = {c.lower(): c for c in frame.columns}
+    complete = True
+    for name in table.required_columns:
+        if name in present:
+            continue
+        if name == "participant_id" or (table.name == "turns" and name == "subgroup"):
+            continue
+        hint = f'; found "{lower[name]}" (column names are lower case, exactly as in the contract)' if name in lower else ""
+        problems.add(Problem(source.file, f"missing column{hint}", column=name,
+                             expected=f"the columns {', '.join(table.required_columns)}"))
+        complete = False
+    if table.name == "turns" and not ({"participant_id", "subgroup"} & present):
+        problems.add(Problem(source.file, "missing column", column="participant_id",
+                             expected="a participant_id column, or a subgroup column when only categories were noted"))
+        complete = False
+    if table.name == "rankings" and not ({"rank", "score"} & present):
+        problems.add(Problem(source.file, "missing column", column="rank",
+                             expected="a rank column, a score column, or both"))
+        complete = False
+    return complete
+
+
+def check_tables(
+    frames: dict[str, pd.DataFrame], sources: dict[str, Source], scheme: SubgroupScheme, problems: ProblemList
+) -> dict[str, pd.DataFrame]:
+    """Coerce and check every table; return the typed tables (tables with missing columns are left out)."""
+    typed: dict[str, pd.DataFrame] = {}
+    for name, table in TABLES.items():
+        if name not in frames:
+            if table.required and name not in sources:
+                problems.add(Problem(f"{name}.csv", "missing table",
+                                     expected=f"a {name} table ({table.description})"))
+            continue
+        raw, source = frames[name], sources[name]
+        if not _check_columns(table, raw, source, problems):
+            continue
+        frame = raw.copy()
+        for col in table.columns:
+            if col.name in frame.columns:
+                frame[col.name] = _coerce_column(raw[col.name], col, source, problems)
+        _run_schema(table, frame, raw, source, problems)
+        typed[name] = frame
+    if "attendance" not in frames and "attendance_counts" not in frames and "attendance" not in sources \
+            and "attendance_counts" not in sources:
+        problems.add(Problem("attendance.csv", "missing table",
+                             expected="an attendance table (who attended), or attendance_counts (head counts by subgroup)"))
+    _check_across_tables(typed, frames, sources, scheme, problems)
+    return typed
+
+
+def group_labels(scheme: SubgroupScheme, participants: pd.DataFrame | None) -> set[str]:
+    """Names a group ranker or a small group may carry: subgroups, statuses, marginalised reasons."""
+    labels = set(scheme.subgroups) | set(STATUS_GROUPS) | set(KNOWN_MARGINALISED_REASONS)
+    if participants is not None and "marginalised_reason" in participants:
+        labels |= set(participants["marginalised_reason"].dropna().astype(str))
+    return labels
+
+
+def _check_across_tables(typed, raw, sources, scheme: SubgroupScheme, problems: ProblemList) -> None:
+    ids = {table: set(typed[table][column].dropna()) for table, column in ID_COLUMN.items() if table in typed}
+    for name, frame in typed.items():
+        source = sources[name]
+        for col in TABLES[name].columns:
+            if col.references is None or col.name not in frame:
+                continue
+            target = col.references
+            if target not in ids:
+                if target in TABLES and not TABLES[target].required and frame[col.name].notna().any():
+                    problems.add(Problem(source.file, f"refers to {target}, but the dataset has no {target} table",
+                                         column=col.name, expected=f"a {target} table"))
+                continue
+            unknown = frame[col.name].notna() & ~frame[col.name].isin(ids[target])
+            singular = ID_COLUMN[target].removesuffix("_id")
+            problems.add_rows(source, unknown, raw[name][col.name], column=col.name,
+                              message=f"unknown {singular}", expected=f"a {ID_COLUMN[target]} listed in {sources[target].file}"
+                              if target in sources else None)
+        key = TABLES[name].key
+        if key and all(k in frame for k in key):
+            duplicated = frame.duplicated(list(key), keep="first") & frame[list(key)].notna().all(axis=1)
+            message = {
+                "rankings": "the same harm ranked twice by one ranker in one session",
+                "attendance": "the same participant listed twice in one session",
+                "turns": "the same turn number twice in one session",
+                "decisions": "the same harm decided twice in one community",
+            }.get(name, f"duplicate ({', '.join(key)})")
+            problems.add_rows(source, duplicated, raw[name][key[-1]], column=key[-1], message=message)
+
+    participants = typed.get("participants")
+    subgroups = set(scheme.subgroups)
+    labels = group_labels(scheme, participants)
+    _canonical_group_names(typed, labels, ids.get("participants", set()))
+    if participants is not None and {"gender", "age_group"} <= set(participants):
+        assigned = scheme.assign(participants["gender"], participants["age_group"])
+        unassigned = assigned.isna() & participants["gender"].notna() & participants["age_group"].notna()
+        unassigned.index = participants.index
+        problems.add_rows(sources["participants"], unassigned, participants["gender"] + "/" + participants["age_group"],
+                          column="gender", message="no subgroup rule matches this gender and age group",
+                          expected=f"a rule in the subgroup scheme ({scheme.name})")
+
+    for name in ("population", "attendance_counts"):
+        if name in typed and "subgroup" in typed[name]:
+            frame = typed[name]
+            unknown = frame["subgroup"].notna() & ~frame["subgroup"].isin(subgroups)
+            problems.add_rows(sources[name], unknown, raw[name]["subgroup"], column="subgroup",
+                              message="unknown subgroup", expected="one of " + ", ".join(scheme.subgroups))
+
+    sessions = typed.get("sessions")
+    if sessions is not None and "convened_for" in sessions:
+        unknown = sessions["convened_for"].notna() & ~sessions["convened_for"].isin(labels)
+        problems.add_rows(sources["sessions"], unknown, raw["sessions"]["convened_for"], column="convened_for",
+                          message="unknown group", expected="a subgroup (" + ", ".join(scheme.subgroups)
+                          + "), elites, marginalised, or a marginalised reason such as disability")
+
+    turns = typed.get("turns")
+    if turns is not None:
+        source = sources["turns"]
+        speaker = turns["participant_id"] if "participant_id" in turns else pd.Series(pd.NA, index=turns.index)
+        category = turns["subgroup"] if "subgroup" in turns else pd.Series(pd.NA, index=turns.index)
+        problems.add_rows(source, speaker.isna() & category.isna(), None, column="participant_id",
+                          message="a turn without a speaker", expected="a participant_id, or a subgroup")
+        if "subgroup" in turns:
+            unknown = category.notna() & ~category.isin(subgroups)
+            problems.add_rows(source, unknown, raw["turns"]["subgroup"], column="subgroup",
+                              message="unknown subgroup", expected="one of " + ", ".join(scheme.subgroups))
+        if "session_id" in turns:
+            attended = set()
+            if "attendance" in typed:
+                attended |= set(typed["attendance"]["session_id"].dropna())
+            if "attendance_counts" in typed:
+                attended |= set(typed["attendance_counts"]["session_id"].dropna())
+            known_sessions = ids.get("sessions", set())
+            without = turns["session_id"].isin(known_sessions) & ~turns["session_id"].isin(attended)
+            first_of_session = without & ~turns["session_id"].duplicated()
+            problems.add_rows(source, first_of_session, turns["session_id"], column="session_id",
+                              message="turns recorded in a session that has no attendance",
+                              expected="the session's attendance in attendance or attendance_counts")
+
+    rankings = typed.get("rankings")
+    if rankings is not None:
+        source = sources["rankings"]
+        rank = rankings["rank"] if "rank" in rankings else pd.Series(pd.NA, index=rankings.index)
+        score = rankings["score"] if "score" in rankings else pd.Series(pd.NA, index=rankings.index)
+        problems.add_rows(source, rank.isna() & score.isna() & ~problems_flagged(problems, source, "rank", rankings.index),
+                          None, column="rank", message="neither a rank nor a score",
+                          expected="a rank (whole number >= 1) or a score (>= 0)")
+        if "ranker" in rankings:
+            people = ids.get("participants", set())
+            unknown = rankings["ranker"].notna() & ~rankings["ranker"].isin(people) & ~rankings["ranker"].isin(labels)
+            problems.add_rows(source, unknown, raw["rankings"]["ranker"], column="ranker",
+                              message="unknown ranker", expected="a participant_id, or a group name such as "
+                              + ", ".join(scheme.subgroups[:5]))
+
+    pairwise = typed.get("pairwise")
+    if pairwise is not None and {"harm_a", "harm_b"} <= set(pairwise):
+        same = pairwise["harm_a"].notna() & (pairwise["harm_a"] == pairwise["harm_b"])
+        problems.add_rows(sources["pairwise"], same, raw["pairwise"]["harm_b"], column="harm_b",
+                          message="a harm compared with itself", expected="two different harms")
+
+    decisions = typed.get("decisions")
+    if decisions is not None and sessions is not None and {"session_id", "community_id"} <= set(decisions):
+        community_of = sessions.drop_duplicates("session_id").set_index("session_id")["community_id"]
+        their = decisions["session_id"].map(community_of)
+        wrong = their.notna() & decisions["community_id"].notna() & (their != decisions["community_id"])
+        problems.add_rows(sources["decisions"], wrong, raw["decisions"]["session_id"], column="session_id",
+                          message="this session belongs to another community",
+                          expected="a session of the same community")
+
+
+def _canonical_group_names(typed: dict[str, pd.DataFrame], labels: set[str], people: set[str]) -> None:
+    """Spell group names as the scheme does: "Girls " is girls (participant ids are left alone)."""
+    by_lower = {label.lower(): label for label in labels}
+    places = [("population", "subgroup"), ("attendance_counts", "subgroup"), ("turns", "subgroup"),
+              ("sessions", "convened_for"), ("rankings", "ranker"), ("pairwise", "ranker")]
+    for name, column in places:
+        if name not in typed or column not in typed[name]:
+            continue
+        values = typed[name][column]
+        canonical = values.str.strip().str.lower().map(by_lower)
+        replace = canonical.notna() & ~values.isin(people)
+        typed[name][column] = values.mask(replace, canonical).astype("string")
+
+
+def problems_flagged(problems: ProblemList, source: Source, column: str, index: pd.Index) -> np.ndarray:
+    """Rows whose cell in ``column`` was already reported (so a bad rank is not also 'missing')."""
+    return index.isin(problems.flagged(source.file, column))
+

@@ -1,0 +1,43 @@
+"""Shared fixtures. Test data lives in tests/data; the bundled sample in data/sample."""
+
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+OUTPUT = TESTS / "output"
+
+
+@pytest.fixture(scope="session")
+def tiny_path() -> Path:
+    """A hand-written valid dataset: 2 communities, 6 participants, 5 turns."""
+    return TESTS / "data" / "tiny"
+
+
+@pytest.fixture(scope="session")
+def broken_path() -> Path:
+    """Deliberately broken files; tests/test_load.py lists what is wrong with each."""
+    return TESTS / "data" / "broken"
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    return ROOT / "data" / "sample"
+
+
+@pytest.fixture(scope="session")
+def sample(sample_path):
+    import cpanalysis
+
+    return cpanalysis.load(sample_path)
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    """Where tests leave files worth looking at (screenshots, figures)."""
+    OUTPUT.mkdir(exist_ok=True)
+    return OUTPUT
