@@ -10,7 +10,7 @@ from . import io as _io
 from .contract import DERIVED_COLUMNS, TABLE_ORDER, TABLES
 from .problems import DatasetError, Problem, ProblemList, Source
 from .subgroups import STATUS_GROUPS, SubgroupScheme, status_of
-from .validation import check_tables
+from .validation import check_tables, is_in, map_by_key
 
 
 class Dataset:
@@ -143,29 +143,29 @@ def derive_columns(tables: dict[str, pd.DataFrame], scheme: SubgroupScheme) -> d
         if name not in tables:
             continue
         frame = tables[name].copy()
-        frame["community_id"] = frame["session_id"].map(community_of).astype("string")
+        frame["community_id"] = map_by_key(frame["session_id"], community_of).astype("string")
         if name == "attendance":
             for column in ("subgroup", "elite", "marginalised"):
-                frame[column] = frame["participant_id"].map(by_person[column])
+                frame[column] = map_by_key(frame["participant_id"], by_person[column])
         if name == "turns":
             speaker = frame["participant_id"] if "participant_id" in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
             if "subgroup" not in frame:
                 frame["subgroup"] = pd.Series(pd.NA, index=frame.index, dtype="string")
             if people is not None:
-                frame["subgroup"] = frame["subgroup"].fillna(speaker.map(by_person["subgroup"]))
-                frame["elite"] = speaker.map(by_person["elite"]).astype("boolean")
-                frame["marginalised"] = speaker.map(by_person["marginalised"]).astype("boolean")
+                frame["subgroup"] = frame["subgroup"].fillna(map_by_key(speaker, by_person["subgroup"]))
+                frame["elite"] = map_by_key(speaker, by_person["elite"]).astype("boolean")
+                frame["marginalised"] = map_by_key(speaker, by_person["marginalised"]).astype("boolean")
             else:
                 frame["elite"] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
                 frame["marginalised"] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
             frame["subgroup"] = frame["subgroup"].astype("string")
         if name == "rankings":
-            individual = frame["ranker"].isin(people["participant_id"]) if people is not None else \
+            individual = is_in(frame["ranker"], people["participant_id"]) if people is not None else \
                 pd.Series(False, index=frame.index)
             frame["ranker_type"] = pd.Series(individual.map({True: "individual", False: "group"}), dtype="string")
             if people is not None:
-                frame["subgroup"] = frame["ranker"].map(by_person["subgroup"]).fillna(frame["ranker"]).astype("string")
-                elite = frame["ranker"].map(by_person["elite"]).astype("boolean")
+                frame["subgroup"] = map_by_key(frame["ranker"], by_person["subgroup"]).fillna(frame["ranker"]).astype("string")
+                elite = map_by_key(frame["ranker"], by_person["elite"]).astype("boolean")
             else:
                 frame["subgroup"] = frame["ranker"].astype("string")
                 elite = pd.Series(pd.NA, index=frame.index, dtype="boolean")

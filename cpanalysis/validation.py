@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 
 from .contract import TABLES, Column, Table
 from .problems import Problem, ProblemList, Source
@@ -26,10 +28,43 @@ _KIND_WORDS = {"int": "a whole number", "number": "a number", "bool": "true or f
                "date": "a date written YYYY-MM-DD", "id": "an identifier", "text": "some text"}
 
 
+def _arrow_text(values) -> pyarrow.Array:
+    if isinstance(values, (set, frozenset, list, tuple)):
+        values = pd.array(list(values), dtype="string")
+    array = pyarrow.array(values, from_pandas=True)
+    if isinstance(array, pyarrow.ChunkedArray):
+        array = array.combine_chunks()
+    return array.cast(pyarrow.large_string())
+
+
+def is_in(values: pd.Series, known) -> pd.Series:
+    """``values.isin(known)`` in Arrow's hash kernel (pandas' isin on Arrow strings is slow for large sets).
+
+    Missing values are never "in"."""
+    found = pc.is_in(_arrow_text(values), value_set=_arrow_text(known), skip_nulls=True)
+    return pd.Series(found.fill_null(False).to_numpy(zero_copy_only=False), index=values.index)
+
+
+def map_by_key(values: pd.Series, mapping: pd.Series) -> pd.Series:
+    """``values.map(mapping)`` for text keys, through Arrow's hash kernel; unknown keys give missing values."""
+    positions = pc.index_in(_arrow_text(values), value_set=_arrow_text(mapping.index), skip_nulls=True)
+    positions = positions.fill_null(-1).to_numpy(zero_copy_only=False)
+    return pd.Series(mapping.array.take(positions, allow_fill=True), index=values.index, name=values.name)
+
+
+def _on_distinct(values: pd.Series, transform) -> pd.Series:
+    """Apply a text transform once per distinct value (categories repeat a lot)."""
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    done = transform(pd.Series(uniques, dtype="string")).to_numpy(dtype=object)
+    out = np.full(len(codes), None, dtype=object)
+    present = codes >= 0
+    out[present] = done[codes[present]]
+    return pd.Series(out, index=values.index, dtype="string")
+
+
 def normalise_category(values: pd.Series) -> pd.Series:
     """Lower case, no surrounding spaces, inner spaces and hyphens as underscores: "Small group " -> small_group."""
-    text = values.astype("string").str.strip().str.lower()
-    return text.str.replace(r"[\s\-]+", "_", regex=True)
+    return _on_distinct(values, lambda text: text.str.strip().str.lower().str.replace(r"[\s\-]+", "_", regex=True))
 
 
 def _expected(col: Column) -> str:
@@ -42,8 +77,11 @@ def _expected(col: Column) -> str:
 
 
 def _blank(values: pd.Series) -> pd.Series:
+    """Missing or only white space."""
     if pd.api.types.is_string_dtype(values) or values.dtype == object:
-        return values.isna() | (values.astype("string").str.strip() == "")
+        text = _arrow_text(values.astype("string"))
+        blank = pc.equal(pc.utf8_trim_whitespace(text), "").fill_null(True)
+        return pd.Series(blank.to_numpy(zero_copy_only=False), index=values.index)
     return values.isna()
 
 
@@ -197,7 +235,8 @@ def group_labels(scheme: SubgroupScheme, participants: pd.DataFrame | None) -> s
 
 
 def _check_across_tables(typed, raw, sources, scheme: SubgroupScheme, problems: ProblemList) -> None:
-    ids = {table: set(typed[table][column].dropna()) for table, column in ID_COLUMN.items() if table in typed}
+    ids = {table: pd.Index(typed[table][column].dropna().unique()) for table, column in ID_COLUMN.items()
+           if table in typed}
     for name, frame in typed.items():
         source = sources[name]
         for col in TABLES[name].columns:
@@ -209,7 +248,7 @@ def _check_across_tables(typed, raw, sources, scheme: SubgroupScheme, problems: 
                     problems.add(Problem(source.file, f"refers to {target}, but the dataset has no {target} table",
                                          column=col.name, expected=f"a {target} table"))
                 continue
-            unknown = frame[col.name].notna() & ~frame[col.name].isin(ids[target])
+            unknown = frame[col.name].notna() & ~is_in(frame[col.name], ids[target])
             singular = ID_COLUMN[target].removesuffix("_id")
             problems.add_rows(source, unknown, raw[name][col.name], column=col.name,
                               message=f"unknown {singular}", expected=f"a {ID_COLUMN[target]} listed in {sources[target].file}"
@@ -228,7 +267,7 @@ def _check_across_tables(typed, raw, sources, scheme: SubgroupScheme, problems: 
     participants = typed.get("participants")
     subgroups = set(scheme.subgroups)
     labels = group_labels(scheme, participants)
-    _canonical_group_names(typed, labels, ids.get("participants", set()))
+    _canonical_group_names(typed, labels, ids.get("participants", pd.Index([])))
     if participants is not None and {"gender", "age_group"} <= set(participants):
         assigned = scheme.assign(participants["gender"], participants["age_group"])
         unassigned = assigned.isna() & participants["gender"].notna() & participants["age_group"].notna()
@@ -240,13 +279,13 @@ def _check_across_tables(typed, raw, sources, scheme: SubgroupScheme, problems: 
     for name in ("population", "attendance_counts"):
         if name in typed and "subgroup" in typed[name]:
             frame = typed[name]
-            unknown = frame["subgroup"].notna() & ~frame["subgroup"].isin(subgroups)
+            unknown = frame["subgroup"].notna() & ~is_in(frame["subgroup"], subgroups)
             problems.add_rows(sources[name], unknown, raw[name]["subgroup"], column="subgroup",
                               message="unknown subgroup", expected="one of " + ", ".join(scheme.subgroups))
 
     sessions = typed.get("sessions")
     if sessions is not None and "convened_for" in sessions:
-        unknown = sessions["convened_for"].notna() & ~sessions["convened_for"].isin(labels)
+        unknown = sessions["convened_for"].notna() & ~is_in(sessions["convened_for"], labels)
         problems.add_rows(sources["sessions"], unknown, raw["sessions"]["convened_for"], column="convened_for",
                           message="unknown group", expected="a subgroup (" + ", ".join(scheme.subgroups)
                           + "), elites, marginalised, or a marginalised reason such as disability")
@@ -259,17 +298,14 @@ def _check_across_tables(typed, raw, sources, scheme: SubgroupScheme, problems: 
         problems.add_rows(source, speaker.isna() & category.isna(), None, column="participant_id",
                           message="a turn without a speaker", expected="a participant_id, or a subgroup")
         if "subgroup" in turns:
-            unknown = category.notna() & ~category.isin(subgroups)
+            unknown = category.notna() & ~is_in(category, subgroups)
             problems.add_rows(source, unknown, raw["turns"]["subgroup"], column="subgroup",
                               message="unknown subgroup", expected="one of " + ", ".join(scheme.subgroups))
         if "session_id" in turns:
-            attended = set()
-            if "attendance" in typed:
-                attended |= set(typed["attendance"]["session_id"].dropna())
-            if "attendance_counts" in typed:
-                attended |= set(typed["attendance_counts"]["session_id"].dropna())
-            known_sessions = ids.get("sessions", set())
-            without = turns["session_id"].isin(known_sessions) & ~turns["session_id"].isin(attended)
+            attended = [typed[name]["session_id"].dropna().unique() for name in ("attendance", "attendance_counts")
+                        if name in typed]
+            attended = np.concatenate(attended) if attended else []
+            without = is_in(turns["session_id"], ids.get("sessions", [])) & ~is_in(turns["session_id"], attended)
             first_of_session = without & ~turns["session_id"].duplicated()
             problems.add_rows(source, first_of_session, turns["session_id"], column="session_id",
                               message="turns recorded in a session that has no attendance",
@@ -284,8 +320,8 @@ def _check_across_tables(typed, raw, sources, scheme: SubgroupScheme, problems: 
                           None, column="rank", message="neither a rank nor a score",
                           expected="a rank (whole number >= 1) or a score (>= 0)")
         if "ranker" in rankings:
-            people = ids.get("participants", set())
-            unknown = rankings["ranker"].notna() & ~rankings["ranker"].isin(people) & ~rankings["ranker"].isin(labels)
+            known_rankers = ids.get("participants", pd.Index([])).append(pd.Index(sorted(labels)))
+            unknown = rankings["ranker"].notna() & ~is_in(rankings["ranker"], known_rankers)
             problems.add_rows(source, unknown, raw["rankings"]["ranker"], column="ranker",
                               message="unknown ranker", expected="a participant_id, or a group name such as "
                               + ", ".join(scheme.subgroups[:5]))
@@ -306,7 +342,7 @@ def _check_across_tables(typed, raw, sources, scheme: SubgroupScheme, problems: 
                           expected="a session of the same community")
 
 
-def _canonical_group_names(typed: dict[str, pd.DataFrame], labels: set[str], people: set[str]) -> None:
+def _canonical_group_names(typed: dict[str, pd.DataFrame], labels: set[str], people: pd.Index) -> None:
     """Spell group names as the scheme does: "Girls " is girls (participant ids are left alone)."""
     by_lower = {label.lower(): label for label in labels}
     places = [("population", "subgroup"), ("attendance_counts", "subgroup"), ("turns", "subgroup"),
@@ -315,8 +351,8 @@ def _canonical_group_names(typed: dict[str, pd.DataFrame], labels: set[str], peo
         if name not in typed or column not in typed[name]:
             continue
         values = typed[name][column]
-        canonical = values.str.strip().str.lower().map(by_lower)
-        replace = canonical.notna() & ~values.isin(people)
+        canonical = _on_distinct(values, lambda text: text.str.strip().str.lower().map(by_lower))
+        replace = canonical.notna() & (values != canonical).fillna(False) & ~is_in(values, people)
         typed[name][column] = values.mask(replace, canonical).astype("string")
 
 
