@@ -9,7 +9,7 @@ import pandas as pd
 
 from .convert import prepare
 from .core import aggregate
-from .methods import positions_from_scores, support_matrix
+from .methods import positions_from_scores
 from .registry import get_method
 
 __all__ = ["bootstrap_rankings", "resample_counts"]
@@ -83,9 +83,10 @@ def bootstrap_rankings(
 
     Speed: ``mean_rank``, ``borda`` and ``salience`` are computed for all resamples with one
     matrix product; ``copeland``, ``schulze`` and ``kemeny`` from a batch of pairwise support
-    matrices (one matrix product; Schulze's widest paths in one batched Floyd-Warshall; Kemeny
-    solves each resample exactly, about 1 ms for 8 harms). ``plackett_luce`` refits the model
-    for every resample (tens of seconds for 2000 resamples).
+    matrices (one matrix product; Schulze's widest paths in one batched Floyd-Warshall): each
+    well under 0.1 s for 2000 resamples of 8 harms x 40 rankers. ``kemeny`` solves every
+    resample exactly (about 1.5 ms each for 8 harms, ~3-4 s for 2000). ``plackett_luce``
+    refits the model for every resample (~10 ms each, ~20 s for 2000).
 
     References
     ----------

@@ -15,6 +15,8 @@ take a few hundredths of a second.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 __all__ = ["kemeny_order", "order_cost", "MAX_ITEMS"]
@@ -29,6 +31,24 @@ def _popcount(x: np.ndarray) -> np.ndarray:
         c += y & 1
         y >>= 1
     return c
+
+
+@lru_cache(maxsize=8)
+def _layers(n: int, try_order: tuple) -> list:
+    """For each popcount layer k: the subsets, and for each item x in ``try_order`` the positions
+    of the subsets containing x and those subsets without x (cached per n)."""
+    subsets = np.arange(1 << n, dtype=np.int64)
+    pc = _popcount(subsets)
+    out = []
+    for k in range(1, n + 1):
+        layer = subsets[pc == k]
+        per_item = []
+        for x in try_order:
+            bit = 1 << int(x)
+            has = np.flatnonzero(layer & bit)
+            per_item.append((int(x), has, layer[has] ^ bit))
+        out.append((layer, per_item))
+    return out
 
 
 def kemeny_order(cost: np.ndarray, prefer: np.ndarray | None = None) -> tuple[np.ndarray, float]:
@@ -63,8 +83,6 @@ def kemeny_order(cost: np.ndarray, prefer: np.ndarray | None = None) -> tuple[np
     inset = np.zeros((n, 1))
     for j in range(n):
         inset = np.concatenate([inset, inset + c[:, j : j + 1]], axis=1)
-    subsets = np.arange(1 << n, dtype=np.int64)
-    pc = _popcount(subsets)
     # g[S] = least cost of arranging S as the *bottom* |S| places; choice[S] = its top item
     g = np.full(1 << n, np.inf)
     g[0] = 0.0
@@ -72,15 +90,11 @@ def kemeny_order(cost: np.ndarray, prefer: np.ndarray | None = None) -> tuple[np
     priority = np.arange(n) if prefer is None else np.asarray(prefer)
     # items are tried in priority order and only a strictly smaller cost replaces the incumbent,
     # so reading the choices from the top gives the lexicographically first optimal order
-    try_order = np.argsort(priority, kind="stable")
-    for k in range(1, n + 1):
-        layer = subsets[pc == k]
+    try_order = tuple(int(i) for i in np.argsort(priority, kind="stable"))
+    for layer, per_item in _layers(n, try_order):
         best = np.full(layer.shape, np.inf)
         arg = np.full(layer.shape, -1, dtype=np.int64)
-        for x in try_order:
-            bit = 1 << int(x)
-            has = (layer & bit) != 0
-            rest = layer[has] ^ bit
+        for x, has, rest in per_item:
             val = g[rest] + inset[x, rest]  # x on top of the block `rest`
             cur = best[has]
             better = val < cur - 1e-9 * (1.0 + np.abs(val))

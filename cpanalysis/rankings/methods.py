@@ -275,23 +275,26 @@ def fit_choice_model(n_items: int, events, event_weights, alpha: float) -> np.nd
     Minimises ``sum_e w_e [logsumexp(theta[set_e]) - theta[winner_e]] + alpha * sum(theta**2)``,
     the same objective as choix's ``opt_*`` functions when every weight is 1.
     """
-    sets = [np.concatenate([[w], losers]).astype(int) for w, losers in events]
-    winners = np.array([w for w, _ in events], dtype=int)
     ew = np.asarray(event_weights, float)
+    keep = ew > 0
+    winners = np.array([w for w, _ in events], dtype=int)[keep]
+    mask = np.zeros((len(events), n_items), dtype=bool)
+    for e, (w, losers) in enumerate(events):
+        mask[e, w] = True
+        mask[e, np.asarray(losers, dtype=int)] = True
+    mask, ew = mask[keep], ew[keep]
 
     def fun(theta):
-        val = alpha * np.sum(theta**2)
-        grad = 2 * alpha * theta
-        for s, win, wt in zip(sets, winners, ew):
-            if wt == 0:
-                continue
-            lse = logsumexp(theta[s])
-            val += wt * (lse - theta[win])
-            np.add.at(grad, s, wt * np.exp(theta[s] - lse))
-            grad[win] -= wt
+        x = np.where(mask, theta[None, :], -np.inf)
+        lse = logsumexp(x, axis=1)
+        val = alpha * np.sum(theta**2) + np.sum(ew * (lse - theta[winners]))
+        prob = np.exp(x - lse[:, None])  # choice probabilities within each set (0 outside)
+        grad = 2 * alpha * theta + ew @ prob
+        np.subtract.at(grad, winners, ew)
         return val, grad
 
-    res = minimize(fun, np.zeros(n_items), jac=True, method="L-BFGS-B", options={"gtol": 1e-10})
+    res = minimize(fun, np.zeros(n_items), jac=True, method="L-BFGS-B",
+                   options={"gtol": 1e-9, "ftol": 1e-14, "maxiter": 1000})
     return res.x
 
 

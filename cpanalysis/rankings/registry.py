@@ -8,7 +8,7 @@ dashboard's drop-downs (:func:`ranking_method_info`) and the tests' loops read t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -152,7 +152,3 @@ def ranking_method_info() -> pd.DataFrame:
         for m in REGISTRY.values()
     ]
     return pd.DataFrame(rows)
-
-
-def _as_any(x: Any) -> Any:  # pragma: no cover - tiny helper kept for symmetry
-    return x

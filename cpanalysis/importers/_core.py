@@ -1,0 +1,403 @@
+"""From the sheets of a form export to the data contract's tables, with every row traced back.
+
+Each reader (Kobo XLSX, Kobo CSV, ODK Central zip, ODK Central OData) turns an export into a list
+of :class:`Sheet` objects: one per table of the export (the main table and one per repeat), their
+columns renamed to the form's field names, each row with its own key, its parent's key and where it
+is in the export (``row 7`` of ``export.xlsx [sheet turns]``). :func:`build_dataset` then makes the
+contract tables and validates them with the loader's checks, so that every problem names the
+export's sheet or file and row, never an intermediate table.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from ..dataset import Dataset, _build
+from ..forms import REPEATS, read_form, session_fields, shipped_form_path
+from ..problems import DatasetError, Problem, ProblemList, Source
+from ..subgroups import SubgroupScheme
+
+#: Excel's day zero for serial dates (1900 date system, with the Lotus leap-year bug).
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class ExportSource(Source):
+    """A :class:`Source` whose rows are told as they are in the original export.
+
+    ``locations[i]`` is where row ``i`` of the contract table came from, e.g. ``row 7`` (one sheet)
+    or ``sheet items, row 7`` (a table gathered from several sheets).
+    """
+
+    locations: tuple[str, ...] = ()
+
+    def where(self, index: int) -> str:
+        return self.locations[int(index)]
+
+
+@dataclass
+class Sheet:
+    """One table of an export: the main table (``name="main"``) or a repeat."""
+
+    name: str
+    frame: pd.DataFrame                 # columns: the form's field names
+    keys: list[str]                     # each row's own key
+    parents: list[str | None]           # each row's parent key (None for the main table)
+    part: str | None                    # the export's sheet or file, e.g. "sheet turns", "cp_session-turns.csv"
+    rows: list[str]                     # each row's place in that sheet or file, e.g. "row 7", "line 8"
+    parent_column: str | None = None    # column holding the parent link, for problems
+
+
+@dataclass
+class Export:
+    """Everything read from one export, ready to become contract tables."""
+
+    name: str                           # the export's file or folder name
+    sheets: dict[str, Sheet]
+    problems: ProblemList = field(default_factory=ProblemList)
+
+    def where(self, part: str | None) -> str:
+        return f"{self.name} [{part}]" if part else self.name
+
+
+# --- reading helpers shared by the readers -----------------------------------------------------
+
+FIELDS = {f.name: f for f in session_fields(n_positions=64)}
+
+
+def is_blank(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        if value is pd.NA or value is pd.NaT:
+            return True
+    except TypeError:  # pragma: no cover
+        pass
+    return isinstance(value, str) and value.strip() == ""
+
+
+def as_text(value):
+    """A cell as text: 101.0 reads as "101"; blanks are None."""
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime, pd.Timestamp)):
+        return value.date().isoformat() if value == datetime(value.year, value.month, value.day) else value.isoformat()
+    return str(value).strip()
+
+
+def as_date(value):
+    """A date cell: Excel serial numbers and datetimes become YYYY-MM-DD; other text is left for validation."""
+    if is_blank(value):
+        return None
+    if isinstance(value, (datetime, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return (EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
+        return str(value)
+    text = str(value).strip()
+    if re.fullmatch(r"\d{1,7}(\.0+)?", text):
+        return as_date(float(text))
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?", text)
+    return match.group(1) if match else text
+
+
+def field_columns(columns, separators: str, labels: dict[str, str] | None = None) -> tuple[dict, dict]:
+    """Map an export's headers to the form's fields.
+
+    Returns ``(plain, onehot)``: ``plain[header] = field`` and ``onehot[header] = (field, option)``
+    for split select_multiple columns (``field/option`` holding 1 or 0). Headers may be group paths
+    (``session/date``, ``session-date``) or, with ``labels`` (label -> name, also option labels),
+    question labels. Headers that are not fields (``_id``, ``KEY``, ...) are left out.
+    """
+    plain, onehot = {}, {}
+    pattern = "[" + re.escape(separators) + "]"
+    for header in columns:
+        text = str(header).strip()
+        parts = [p for p in re.split(pattern, text) if p != ""] if separators else [text]
+        if labels:
+            parts = [labels.get(p, p) for p in parts]
+        if not parts:
+            continue
+        if parts[-1] in FIELDS:
+            plain.setdefault(text, parts[-1])
+        elif len(parts) >= 2 and parts[-2] in FIELDS and FIELDS[parts[-2]].kind == "select_multiple":
+            option = labels.get(parts[-1], parts[-1]) if labels else parts[-1]
+            onehot[text] = (parts[-2], option)
+    return plain, onehot
+
+
+def fields_frame(raw: pd.DataFrame, separators: str, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """The export's columns renamed to field names; split select_multiple columns joined back."""
+    plain, onehot = field_columns(raw.columns, separators, labels)
+    out = pd.DataFrame({name: raw[header].tolist() for header, name in plain.items()}, index=range(len(raw)))
+    for name in {f for f, _ in onehot.values()}:
+        if name in out:
+            continue
+        headers = [h for h, (f, _) in onehot.items() if f == name]
+        cells = {h: raw[h].tolist() for h in headers}
+
+        def selected(i, headers=headers, cells=cells):
+            chosen = [onehot[h][1] for h in headers if as_text(cells[h][i]) in ("1", "True", "true")]
+            return " ".join(chosen) if chosen else None
+        out[name] = [selected(i) for i in range(len(raw))]
+    return out
+
+
+def label_map(form: dict) -> dict[str, str]:
+    """Question, group and option labels -> names (for exports with label headers)."""
+    out = {}
+    for row in form["survey"]:
+        if row.get("label") and row.get("name"):
+            out[str(row["label"]).strip()] = str(row["name"]).strip()
+    multiple = {str(r["type"]).split()[1] for r in form["survey"]
+                if str(r.get("type", "")).startswith("select_multiple ")}
+    for row in form["choices"]:
+        if row.get("list_name") in multiple and row.get("label") and row.get("name"):
+            out.setdefault(str(row["label"]).strip(), str(row["name"]).strip())
+    return out
+
+
+# --- from sheets to contract tables -------------------------------------------------------------
+
+class _Collector:
+    """Rows of one contract table and where each came from."""
+
+    def __init__(self):
+        self.rows: list[dict] = []
+        self.places: list[tuple[str | None, str]] = []
+
+    def add(self, row: dict, part: str | None, where: str) -> None:
+        self.rows.append(row)
+        self.places.append((part, where))
+
+    def frame(self, columns) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=list(columns), dtype=object)
+
+    def source(self, export: Export) -> ExportSource:
+        parts = {part for part, _ in self.places}
+        if len(parts) <= 1:
+            part = next(iter(parts)) if parts else None
+            return ExportSource(export.where(part), unit="row", locations=tuple(w for _, w in self.places))
+        return ExportSource(export.name, unit="row",
+                            locations=tuple(f"{p}, {w}" if p else w for p, w in self.places))
+
+
+def _get(columns: dict[str, list], i: int, name: str):
+    return columns[name][i] if name in columns else None
+
+
+def _columns_of(sheet: Sheet) -> dict[str, list]:
+    """The sheet's columns as plain lists (fast cell access)."""
+    return {name: sheet.frame[name].tolist() for name in sheet.frame.columns}
+
+
+def _choices_tables(form: dict) -> tuple[dict, dict]:
+    communities, harms = _Collector(), _Collector()
+    for row in form["choices"]:
+        name = as_text(row.get("name"))
+        if row.get("list_name") == "community" and name:
+            communities.add({"community_id": name, "name": as_text(row.get("label")) or name,
+                             "district": as_text(row.get("district"))}, "sheet choices", f"row {row['_row']}")
+        elif row.get("list_name") == "harm" and name:
+            harms.add({"harm_id": name, "label": as_text(row.get("label")) or name,
+                       "sensitive": as_text(row.get("sensitive"))}, "sheet choices", f"row {row['_row']}")
+    return communities, harms
+
+
+def build_tables(export: Export, form: dict) -> tuple[dict[str, pd.DataFrame], dict[str, Source]]:
+    """The contract tables made from an export of the session form, and their sources."""
+    problems = export.problems
+    form_export = Export(form["file"], {})
+    communities, harms = _choices_tables(form)
+    c = {name: _Collector() for name in ("sessions", "attendance_counts", "participants", "attendance",
+                                         "turns", "rankings", "decisions")}
+    main = export.sheets.get("main")
+    sessions_by_key: dict[str, dict] = {}
+    if main is None:
+        problems.add(Problem(export.name, "no main table of submissions was found",
+                             expected="an export of the cp_session form (a main sheet/file with session/session_id)"))
+    else:
+        f = _columns_of(main)
+        if "session_id" not in f:
+            problems.add(Problem(export.where(main.part), "missing column", column="session/session_id",
+                                 expected="an export of the cp_session form"))
+        for i in range(len(main.keys)):
+            session = {
+                "session_id": as_text(_get(f, i, "session_id")), "community_id": as_text(_get(f, i, "community")),
+                "date": as_date(_get(f, i, "date")), "cycle": _get(f, i, "cycle"),
+                "format": as_text(_get(f, i, "format")), "convened_for": as_text(_get(f, i, "convened_for")),
+                "duration_min": _get(f, i, "duration_min"), "facilitator_id": as_text(_get(f, i, "facilitator_id")),
+            }
+            c["sessions"].add(session, main.part, main.rows[i])
+            sessions_by_key[main.keys[i]] = session
+            for name in f:
+                if name.startswith("count_") and not is_blank(f[name][i]):
+                    c["attendance_counts"].add({"session_id": session["session_id"], "subgroup": name[len("count_"):],
+                                                "count": f[name][i]}, main.part, main.rows[i])
+
+    def parent_session(sheet: Sheet, i: int, via: dict[str, str] | None = None):
+        key = sheet.parents[i]
+        if via is not None:
+            key = via.get(key, key)
+        session = sessions_by_key.get(key)
+        if session is None:
+            problems.add(Problem(export.where(sheet.part), "refers to a submission that is not in the export",
+                                 row=sheet.rows[i], column=sheet.parent_column, value=str(sheet.parents[i]),
+                                 expected="a row of the main table"))
+        return session
+
+    roster = export.sheets.get("roster")
+    first_seen: dict[str, tuple[dict, str]] = {}
+    if roster is not None:
+        f = _columns_of(roster)
+        for i in range(len(roster.keys)):
+            session = parent_session(roster, i)
+            if session is None:
+                continue
+            person = {"participant_id": as_text(_get(f, i, "participant_id")), "community_id": session["community_id"],
+                      "gender": as_text(_get(f, i, "gender")), "age_group": as_text(_get(f, i, "age_group")),
+                      "elite": as_text(_get(f, i, "elite")), "elite_role": as_text(_get(f, i, "elite_role")),
+                      "marginalised": as_text(_get(f, i, "marginalised")),
+                      "marginalised_reason": as_text(_get(f, i, "marginalised_reason"))}
+            c["attendance"].add({"session_id": session["session_id"], "participant_id": person["participant_id"]},
+                                roster.part, roster.rows[i])
+            pid = person["participant_id"]
+            if pid is None:
+                continue
+            if pid not in first_seen:
+                first_seen[pid] = (person, roster.rows[i])
+                c["participants"].add(person, roster.part, roster.rows[i])
+            else:
+                earlier, where = first_seen[pid]
+                differ = [k for k in ("community_id", "gender", "age_group", "elite") if person[k] != earlier[k]]
+                if differ:
+                    problems.add(Problem(export.where(roster.part), f"participant recorded differently than in {where}",
+                                         row=roster.rows[i], column=f"roster/{differ[0]}", value=str(person[differ[0]]),
+                                         expected=f'"{earlier[differ[0]]}" as in {where}'))
+
+    turns = export.sheets.get("turns")
+    if turns is not None:
+        f = _columns_of(turns)
+        position: dict[str, int] = {}
+        for i in range(len(turns.keys)):
+            session = parent_session(turns, i)
+            if session is None:
+                continue
+            position[turns.parents[i]] = position.get(turns.parents[i], 0) + 1
+            turn = _get(f, i, "turn")
+            c["turns"].add({"session_id": session["session_id"],
+                            "turn": position[turns.parents[i]] if is_blank(turn) else turn,
+                            "participant_id": as_text(_get(f, i, "speaker_id")),
+                            "subgroup": as_text(_get(f, i, "speaker_subgroup")),
+                            "duration_s": _get(f, i, "duration_s"), "kind": as_text(_get(f, i, "kind")),
+                            "harm_id": as_text(_get(f, i, "harm_id")),
+                            "interrupted": as_text(_get(f, i, "interrupted"))}, turns.part, turns.rows[i])
+
+    rankings = export.sheets.get("rankings")
+    ranking_of: dict[str, tuple[str, str]] = {}     # rankings key -> (session key, ranker)
+    if rankings is not None:
+        f = _columns_of(rankings)
+        for i in range(len(rankings.keys)):
+            session = parent_session(rankings, i)
+            if session is None:
+                continue
+            ranker = as_text(_get(f, i, "ranker_group")) or as_text(_get(f, i, "ranker_id"))
+            ranking_of[rankings.keys[i]] = (rankings.parents[i], ranker)
+            method = as_text(_get(f, i, "ranking_method"))
+            base = {"session_id": session["session_id"], "ranker": ranker}
+            if method == "order":
+                for r, harm in enumerate((as_text(_get(f, i, "order")) or "").split(), start=1):
+                    c["rankings"].add({**base, "harm_id": harm, "rank": r, "score": None}, rankings.part, rankings.rows[i])
+            elif method == "positions":
+                positions = sorted((int(n[4:]), n) for n in f if re.fullmatch(r"pos_\d+", n))
+                for r, name in positions:
+                    harm = as_text(f[name][i])
+                    if harm:
+                        c["rankings"].add({**base, "harm_id": harm, "rank": r, "score": None}, rankings.part, rankings.rows[i])
+            elif method != "items":
+                problems.add(Problem(export.where(rankings.part), "unknown ranking method", row=rankings.rows[i],
+                                     column="ranking_method", value=str(method), expected="order, positions or items"))
+
+    items = export.sheets.get("items")
+    if items is not None:
+        f = _columns_of(items)
+        via = {key: session_key for key, (session_key, _) in ranking_of.items()}
+        for i in range(len(items.keys)):
+            owner = ranking_of.get(items.parents[i])
+            if owner is None:
+                problems.add(Problem(export.where(items.part), "refers to a ranking that is not in the export",
+                                     row=items.rows[i], column=items.parent_column, value=str(items.parents[i]),
+                                     expected="a row of the rankings repeat"))
+                continue
+            session = parent_session(items, i, via)
+            if session is None:
+                continue
+            c["rankings"].add({"session_id": session["session_id"], "ranker": owner[1],
+                               "harm_id": as_text(_get(f, i, "item_harm")), "rank": _get(f, i, "item_rank"),
+                               "score": _get(f, i, "item_score")}, items.part, items.rows[i])
+
+    decisions = export.sheets.get("decisions")
+    if decisions is not None:
+        f = _columns_of(decisions)
+        position = {}
+        for i in range(len(decisions.keys)):
+            session = parent_session(decisions, i)
+            if session is None:
+                continue
+            position[decisions.parents[i]] = position.get(decisions.parents[i], 0) + 1
+            priority = _get(f, i, "priority")
+            c["decisions"].add({"community_id": session["community_id"], "session_id": session["session_id"],
+                                "harm_id": as_text(_get(f, i, "decision_harm")),
+                                "priority": position[decisions.parents[i]] if is_blank(priority) else priority},
+                               decisions.part, decisions.rows[i])
+
+    from ..contract import TABLES
+
+    frames = {"communities": communities.frame(TABLES["communities"].column_names),
+              "harms": harms.frame(TABLES["harms"].column_names)}
+    sources = {"communities": communities.source(form_export), "harms": harms.source(form_export)}
+    for name, collector in c.items():
+        optional = name in ("attendance_counts", "participants", "attendance", "turns")
+        if optional and not collector.rows:
+            continue
+        frames[name] = collector.frame(TABLES[name].column_names)
+        sources[name] = collector.source(export)
+    return frames, sources
+
+
+def build_dataset(export: Export, form: str | Path | dict | None = None,
+                  scheme: SubgroupScheme | None = None) -> Dataset:
+    """Validate an export's contract tables; problems point to the export's sheets and rows.
+
+    Raises
+    ------
+    DatasetError
+        With every problem of the reading and of the data contract's checks.
+    """
+    form = load_form(form)
+    frames, sources = build_tables(export, form)
+    return _build(frames, sources, scheme or SubgroupScheme.default(), export.name, "form export",
+                  export.problems)
+
+
+def load_form(form) -> dict:
+    """The form as read by :func:`cpanalysis.forms.read_form` (default: the shipped form)."""
+    if isinstance(form, dict):
+        return form
+    return read_form(form if form is not None else shipped_form_path())
+
+
+__all__ = ["ExportSource", "Sheet", "Export", "build_tables", "build_dataset", "DatasetError"]

@@ -1,0 +1,344 @@
+"""Write a dataset as KoboToolbox or ODK Central would export submissions of the session form.
+
+Used to test the importers on simulated programmes (simulate, export, import, compare) and to make
+demonstration exports. A dataset becomes one submission per session: its details, head counts
+(when ``attendance_counts`` has the session), the roster (when ``attendance`` has it), the turns,
+the rankings and, for the deciding session, the decision. A ranking is entered as an ``order``
+(rank question) when it ranks every harm without ties or scores, as ``positions`` when it ranks
+some harms without ties or scores, and as ``items`` otherwise.
+
+Not exported (the form does not record them): ``population``, ``pairwise``, participants who
+attended no session, and extra columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+import zipfile
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from ..forms import FORM_ID, FORM_TITLE, REPEATS, build_session_form, session_fields
+
+_NAMESPACE = uuid.UUID("6f1c2a4e-2b8f-4d7e-9a51-0c3f5e7d9b11")
+
+
+def _value(v):
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    if isinstance(v, (bool,)) or str(type(v)).endswith("bool_'>"):
+        return "yes" if bool(v) else "no"
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if hasattr(v, "item"):
+        return _value(v.item())
+    return v
+
+
+def form_for(data, path: str | Path) -> Path:
+    """Write the session form with this dataset's communities and harms as choices."""
+    harms = [(r.harm_id, r.label, bool(r.sensitive) if "sensitive" in data.harms and pd.notna(r.sensitive) else False)
+             for r in data.harms.itertuples()]
+    communities = [(r.community_id, r.name, getattr(r, "district", None) if pd.notna(getattr(r, "district", None)) else None)
+                   for r in data.communities.itertuples()]
+    return build_session_form(path, harms=harms, communities=communities)
+
+
+def submissions(data) -> list[dict]:
+    """One dict per session: main fields plus ``roster``, ``turns``, ``rankings`` (with ``items``), ``decisions``."""
+    tables = data.contract_tables() if hasattr(data, "contract_tables") else data
+    harms = list(tables["harms"]["harm_id"])
+    people = tables.get("participants")
+    people = people.set_index("participant_id") if people is not None else None
+
+    def by_session(name):
+        frame = tables.get(name)
+        return {} if frame is None else {k: g for k, g in frame.groupby("session_id", sort=False)}
+
+    attendance, counts, turns = by_session("attendance"), by_session("attendance_counts"), by_session("turns")
+    rankings, decisions = by_session("rankings"), by_session("decisions")
+    out = []
+    for n, s in enumerate(tables["sessions"].itertuples(index=False), start=1):
+        sid = s.session_id
+        day = pd.Timestamp(s.date).date()
+        sub = {"_n": n, "_uuid": str(uuid.uuid5(_NAMESPACE, sid)),
+               "_time": datetime.combine(day, datetime.min.time()) + timedelta(days=1, hours=9),
+               "community": s.community_id, "session_id": sid, "date": day, "cycle": _value(s.cycle),
+               "format": s.format, "convened_for": _value(s.convened_for),
+               "duration_min": _value(s.duration_min), "facilitator_id": _value(s.facilitator_id)}
+        mode = [m for m, has in (("counts", sid in counts), ("roster", sid in attendance)) if has]
+        sub["attendance_mode"] = "both" if len(mode) == 2 else (mode[0] if mode else None)
+        if sid in counts:
+            for r in counts[sid].itertuples():
+                sub[f"count_{r.subgroup}"] = _value(r.count)
+        sub["roster"] = []
+        for r in attendance.get(sid, pd.DataFrame()).itertuples():
+            p = people.loc[r.participant_id]
+            sub["roster"].append({"participant_id": r.participant_id, "gender": p["gender"], "age_group": p["age_group"],
+                                  "elite": _value(p["elite"]), "elite_role": _value(p.get("elite_role")),
+                                  "marginalised": _value(p.get("marginalised")),
+                                  "marginalised_reason": _value(p.get("marginalised_reason"))})
+        sub["turns"] = []
+        for r in turns.get(sid, pd.DataFrame()).itertuples():
+            sub["turns"].append({"turn": _value(r.turn), "speaker_subgroup": _value(getattr(r, "subgroup", None)),
+                                 "speaker_id": _value(getattr(r, "participant_id", None)), "kind": _value(r.kind),
+                                 "harm_id": _value(r.harm_id), "duration_s": _value(r.duration_s),
+                                 "interrupted": _value(r.interrupted)})
+        sub["rankings"] = []
+        for ranker, g in rankings.get(sid, pd.DataFrame(columns=["ranker"])).groupby("ranker", sort=False):
+            individual = people is not None and ranker in people.index
+            entry = {"ranker_type": "individual" if individual else "group",
+                     "ranker_group": None if individual else ranker, "ranker_id": ranker if individual else None,
+                     "items": []}
+            ranks = g["rank"]
+            plain = g["score"].isna().all() and ranks.notna().all() and not ranks.duplicated().any()
+            if plain and len(g) == len(harms) and sorted(ranks) == list(range(1, len(harms) + 1)):
+                entry["ranking_method"] = "order"
+                entry["order"] = " ".join(g.sort_values("rank")["harm_id"])
+            elif plain and ranks.max() <= len(harms):
+                entry["ranking_method"] = "positions"
+                for r in g.itertuples():
+                    entry[f"pos_{int(r.rank)}"] = r.harm_id
+            else:
+                entry["ranking_method"] = "items"
+                entry["items"] = [{"item_harm": r.harm_id, "item_rank": _value(r.rank), "item_score": _value(r.score)}
+                                  for r in g.itertuples()]
+            sub["rankings"].append(entry)
+        sub["decisions"] = [{"priority": _value(r.priority), "decision_harm": r.harm_id}
+                            for r in decisions.get(sid, pd.DataFrame()).sort_values("priority").itertuples()] \
+            if sid in decisions else []
+        out.append(sub)
+    return out
+
+
+def _columns(repeat: str | None, n_positions: int, separator: str, relative: bool) -> list[tuple[str, str]]:
+    """(header, field name) of a table, in form order; ``relative``: repeat fields without the repeat path."""
+    out = []
+    for f in session_fields(n_positions):
+        if f.repeat != repeat:
+            continue
+        path = []
+        if f.repeat and not relative:
+            r = f.repeat
+            chain = []
+            while r:
+                chain.insert(0, r)
+                r = REPEATS[r][0]
+            path = chain
+        if f.group:
+            path = path + [f.group]
+        out.append((separator.join(path + [f.name]), f.name))
+    return out
+
+
+def _cell(value, *, excel: bool):
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return (value - date(1899, 12, 30)).days if excel else value.isoformat()
+    return value
+
+
+def _tables(subs: list[dict], n_positions: int, separator: str, relative: bool, onehot: bool, excel: bool):
+    """Rows per table (main and each repeat) with Kobo-style link columns."""
+    reasons = ("disability", "poorest", "minority", "displaced")
+    tables: dict[str, list[dict]] = {"main": []}
+    heads = {name: _columns(None if name == "main" else name, n_positions, separator, relative)
+             for name in ["main", *REPEATS]}
+    counters = {name: 0 for name in REPEATS}
+
+    def fill(name, record):
+        row = {}
+        for header, field in heads[name]:
+            row[header] = _cell(record.get(field), excel=excel)
+            if onehot and field == "marginalised_reason":
+                chosen = (record.get(field) or "").split()
+                for option in reasons:
+                    row[f"{header}/{option}"] = (1 if option in chosen else 0) if record.get("marginalised") == "yes" else None
+        return row
+
+    for sub in subs:
+        tables["main"].append({"_sub": sub, **fill("main", sub)})
+        for repeat in ("roster", "turns", "rankings", "decisions"):
+            for k, record in enumerate(sub[repeat], start=1):
+                counters[repeat] += 1
+                index = counters[repeat]
+                tables.setdefault(repeat, []).append({"_sub": sub, "_index": index, "_parent": ("main", sub["_n"]),
+                                                      "_k": k, **fill(repeat, record)})
+                for j, item in enumerate(record.get("items", []), start=1):
+                    counters["items"] += 1
+                    tables.setdefault("items", []).append({"_sub": sub, "_index": counters["items"],
+                                                           "_parent": (repeat, index), "_k": j, "_pk": k,
+                                                           **fill("items", item)})
+    return tables
+
+
+def write_kobo_xlsx(data, path: str | Path, *, title: str = FORM_TITLE) -> Path:
+    """Write the dataset as a KoboToolbox XLSX export (sheet per repeat, ``/`` group paths, serial dates)."""
+    from openpyxl import Workbook
+
+    subs = submissions(data)
+    n_positions = len(data.harms)
+    tables = _tables(subs, n_positions, "/", relative=False, onehot=True, excel=True)
+    main_name = title[:31]
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in tables.items():
+        sheet = book.create_sheet(main_name if name == "main" else name)
+        fields = [h for h in (rows[0] if rows else {}) if not h.startswith("_")] if rows else \
+            [h for h, _ in _columns(name, n_positions, "/", False)]
+        if name == "main":
+            meta = ["_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
+                    "_submitted_by", "__version__", "_tags", "_index"]
+            sheet.append(["start", "end", *fields, *meta])
+            for row in rows:
+                sub = row["_sub"]
+                stamp = sub["_time"].isoformat(timespec="milliseconds") + "+00:00"
+                sheet.append([stamp, stamp, *[row[h] for h in fields], 1000 + sub["_n"], sub["_uuid"],
+                              sub["_time"].isoformat(), None, None, "submitted_via_web", None, "vAbCdEf", None, sub["_n"]])
+        else:
+            meta = ["_index", "_parent_table_name", "_parent_index", "_submission__id", "_submission__uuid",
+                    "_submission__submission_time", "_submission__validation_status", "_submission__notes",
+                    "_submission__status", "_submission__submitted_by", "_submission___version__", "_submission__tags"]
+            sheet.append([*fields, *meta])
+            for row in rows:
+                sub = row["_sub"]
+                parent = main_name if row["_parent"][0] == "main" else row["_parent"][0]
+                sheet.append([*[row[h] for h in fields], row["_index"], parent, row["_parent"][1], 1000 + sub["_n"],
+                              sub["_uuid"], sub["_time"].isoformat(), None, None, "submitted_via_web", None,
+                              "vAbCdEf", None])
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def _label_headers(headers: list[str], data_form: dict[str, str]) -> list[str]:
+    return ["/".join(data_form.get(p, p) for p in h.split("/")) for h in headers]
+
+
+def write_kobo_csv(data, folder: str | Path, *, headers: str = "xml", hxl: bool = False,
+                   select_multiple: str = "both", separator: str = ";") -> Path:
+    """Write the dataset as KoboToolbox CSV files: ``cp_session.csv`` plus one CSV per repeat.
+
+    ``headers``: ``"xml"`` (group paths of names) or ``"label"``; ``select_multiple``: ``"both"``,
+    ``"space"`` (one column) or ``"onehot"`` (``field/option`` columns only); ``hxl``: add a
+    hashtag row under the header.
+    """
+    subs = submissions(data)
+    n_positions = len(data.harms)
+    tables = _tables(subs, n_positions, "/", relative=False, onehot=select_multiple != "space", excel=False)
+    labels = {f.name: f.label for f in session_fields(n_positions)}
+    labels.update({"session": "Session details", "counts": "Head counts by subgroup"})
+    labels.update({r: r for r in REPEATS})
+    labels.update({o: o.capitalize() for o in ("disability", "poorest", "minority", "displaced")})
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        fields = [h for h in rows[0] if not h.startswith("_")]
+        if select_multiple == "onehot":
+            fields = [h for h in fields if not h.endswith("marginalised_reason")]
+        link = ["_id", "_uuid", "_submission_time", "_index"] if name == "main" else \
+            ["_index", "_parent_table_name", "_parent_index", "_submission__id", "_submission__uuid"]
+        shown = fields if headers == "xml" else _label_headers(fields, labels)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=separator, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerow(shown + link)
+        if hxl:
+            writer.writerow([f"#{h.split('/')[-1].replace('_', '')}" for h in fields] + ["#meta+id", "#meta+uuid"] +
+                            [""] * (len(link) - 2))
+        for row in rows:
+            sub = row["_sub"]
+            values = ["" if row[h] is None else row[h] for h in fields]
+            if name == "main":
+                values += [1000 + sub["_n"], sub["_uuid"], sub["_time"].isoformat(), sub["_n"]]
+            else:
+                parent = FORM_TITLE if row["_parent"][0] == "main" else row["_parent"][0]
+                values += [row["_index"], parent, row["_parent"][1], 1000 + sub["_n"], sub["_uuid"]]
+            writer.writerow(values)
+        file_name = f"{FORM_ID}.csv" if name == "main" else f"{name}.csv"
+        (folder / file_name).write_text(buffer.getvalue(), encoding="utf-8")
+    return folder
+
+
+def write_odk_zip(data, path: str | Path, *, form_id: str = FORM_ID) -> Path:
+    """Write the dataset as an ODK Central "all data as CSV" zip (``-`` group paths, KEY/PARENT_KEY)."""
+    subs = submissions(data)
+    n_positions = len(data.harms)
+    tables = _tables(subs, n_positions, "-", relative=True, onehot=False, excel=False)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keys: dict[tuple[str, int], str] = {}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in ["main", *[r for r in ("roster", "turns", "rankings", "items", "decisions") if r in tables]]:
+            rows = tables[name]
+            fields = [h for h, _ in _columns(None if name == "main" else name, n_positions, "-", True)]
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            if name == "main":
+                writer.writerow(["SubmissionDate", "start", "end", *fields, "meta-instanceID", "KEY", "SubmitterID",
+                                 "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status",
+                                 "ReviewState", "DeviceID", "Edits", "FormVersion"])
+                for row in rows:
+                    sub = row["_sub"]
+                    key = f"uuid:{sub['_uuid']}"
+                    keys[("main", sub["_n"])] = key
+                    stamp = sub["_time"].isoformat(timespec="milliseconds") + "Z"
+                    writer.writerow([stamp, stamp, stamp, *["" if row[h] is None else row[h] for h in fields], key, key,
+                                     "5", "collector", "0", "0", "", "", "collect:abc", "0", "1"])
+            else:
+                writer.writerow([*fields, "PARENT_KEY", "KEY"])
+                for row in rows:
+                    parent = keys[row["_parent"]]
+                    key = f"{parent}/{name}[{row['_k']}]"
+                    keys[(name, row["_index"])] = key
+                    writer.writerow([*["" if row[h] is None else row[h] for h in fields], parent, key])
+            file_name = f"{form_id}.csv" if name == "main" else f"{form_id}-{name}.csv"
+            info = zipfile.ZipInfo(file_name, date_time=(2024, 1, 1, 0, 0, 0))
+            archive.writestr(info, buffer.getvalue())
+    return path
+
+
+def odata_submissions(data) -> dict:
+    """The dataset as ODK Central's OData ``Submissions?$expand=*`` JSON (repeats nested in each submission)."""
+    subs = submissions(data)
+    n_positions = len(data.harms)
+    fields = session_fields(n_positions)
+    value = []
+
+    def record(repeat, src):
+        out = {}
+        for f in fields:
+            if f.repeat != repeat:
+                continue
+            v = src.get(f.name)
+            if isinstance(v, date):
+                v = v.isoformat()
+            target = out.setdefault(f.group, {}) if f.group else out
+            target[f.name] = v
+        return out
+
+    for sub in subs:
+        key = f"uuid:{sub['_uuid']}"
+        entry = {"__id": key, "start": None, "end": None, **record(None, sub),
+                 "meta": {"instanceID": key},
+                 "__system": {"submissionDate": sub["_time"].isoformat() + "Z", "submitterId": "5",
+                              "submitterName": "collector", "attachmentsPresent": 0, "attachmentsExpected": 0,
+                              "status": None, "reviewState": None, "deviceId": None, "edits": 0, "formVersion": "1"}}
+        for repeat in ("roster", "turns", "rankings", "decisions"):
+            items = []
+            for k, r in enumerate(sub[repeat], start=1):
+                rec = {**record(repeat, r), "__id": f"{key}/{repeat}[{k}]"}
+                if repeat == "rankings":
+                    rec["items"] = [{**record("items", it), "__id": f"{key}/{repeat}[{k}]/items[{j}]"}
+                                    for j, it in enumerate(r.get("items", []), start=1)]
+                    rec["items@odata.navigationLink"] = f"Submissions('{key}')/rankings('{k}')/items"
+                items.append(rec)
+            entry[repeat] = items
+            entry[f"{repeat}@odata.navigationLink"] = f"Submissions('{key}')/{repeat}"
+        value.append(entry)
+    return {"@odata.context": f"https://central.example.org/v1/projects/1/forms/{FORM_ID}.svc/$metadata#Submissions",
+            "value": json.loads(json.dumps(value, default=str))}
