@@ -86,7 +86,7 @@ def bootstrap_rankings(
     matrices (one matrix product; Schulze's widest paths in one batched Floyd-Warshall): each
     well under 0.1 s for 2000 resamples of 8 harms x 40 rankers. ``kemeny`` solves every
     resample exactly (about 1.5 ms each for 8 harms, ~3-4 s for 2000). ``plackett_luce``
-    refits the model for every resample (~10 ms each, ~20 s for 2000).
+    refits the model for every resample (10-40 ms each: 20-80 s for 2000).
 
     References
     ----------
