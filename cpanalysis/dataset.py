@@ -60,6 +60,17 @@ class Dataset:
         sources = {name: Source(f"{name} table", unit="row", first_data_row=1) for name in frames}
         return _build(frames, sources, scheme or SubgroupScheme.default(), source, None)
 
+    @classmethod
+    def from_sources(cls, tables: dict[str, pd.DataFrame], sources: dict[str, Source], *,
+                     scheme: SubgroupScheme | None = None, source: str = "(in memory)",
+                     file_format: str | None = None, problems: ProblemList | None = None) -> "Dataset":
+        """Like :meth:`from_tables`, with each table's :class:`~cpanalysis.problems.Source`.
+
+        Importers use it so that every problem points to the original export's sheet and row;
+        ``problems`` may already hold what the importer found.
+        """
+        return _build(dict(tables), dict(sources), scheme or SubgroupScheme.default(), source, file_format, problems)
+
     def summary(self) -> dict[str, int]:
         """How many communities, sessions, participants, turns and ranking rows the dataset holds."""
         out = {"communities": len(self.communities), "sessions": len(self.sessions)}

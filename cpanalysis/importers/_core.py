@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset import Dataset, _build
+from ..dataset import Dataset
 from ..forms import REPEATS, read_form, session_fields, shipped_form_path
 from ..problems import DatasetError, Problem, ProblemList, Source
 from ..subgroups import SubgroupScheme
@@ -248,6 +248,11 @@ def build_tables(export: Export, form: dict) -> tuple[dict[str, pd.DataFrame], d
                     c["attendance_counts"].add({"session_id": session["session_id"], "subgroup": name[len("count_"):],
                                                 "count": f[name][i]}, main.part, main.rows[i])
 
+    if main is not None and not any(name in export.sheets for name in REPEATS):
+        problems.add(Problem(export.name, "the export holds only the table of submissions (no roster, turns, "
+                             "rankings or decisions)", expected="the XLSX export (one sheet per repeat), or the "
+                             "repeat CSV files (roster.csv, turns.csv, ...) next to the main CSV"))
+
     def parent_session(sheet: Sheet, i: int, via: dict[str, str] | None = None):
         key = sheet.parents[i]
         if via is not None:
@@ -389,8 +394,8 @@ def build_dataset(export: Export, form: str | Path | dict | None = None,
     """
     form = load_form(form)
     frames, sources = build_tables(export, form)
-    return _build(frames, sources, scheme or SubgroupScheme.default(), export.name, "form export",
-                  export.problems)
+    return Dataset.from_sources(frames, sources, scheme=scheme, source=export.name, file_format="form export",
+                                problems=export.problems)
 
 
 def load_form(form) -> dict:

@@ -342,3 +342,34 @@ def odata_submissions(data) -> dict:
         value.append(entry)
     return {"@odata.context": f"https://central.example.org/v1/projects/1/forms/{FORM_ID}.svc/$metadata#Submissions",
             "value": json.loads(json.dumps(value, default=str))}
+
+
+#: The tables and keys a session-form export carries (what an import gives back).
+FORM_TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "communities": ("community_id",), "harms": ("harm_id",), "participants": ("participant_id",),
+    "sessions": ("session_id",), "attendance": ("session_id", "participant_id"),
+    "attendance_counts": ("session_id", "subgroup"), "turns": ("session_id", "turn"),
+    "rankings": ("session_id", "ranker", "harm_id"), "decisions": ("community_id", "harm_id"),
+}
+
+
+def form_tables(data) -> dict[str, pd.DataFrame]:
+    """The contract columns of the tables a session-form export carries, rows sorted by key.
+
+    Participants are those who attended a session (a session form has no place for the others).
+    Use it to compare a dataset with its export imported again.
+    """
+    from ..contract import TABLES
+
+    tables = data.contract_tables()
+    attending = set(tables["attendance"]["participant_id"]) if "attendance" in tables else set()
+    out = {}
+    for name, keys in FORM_TABLE_KEYS.items():
+        frame = tables.get(name)
+        if frame is None:
+            continue
+        frame = frame[[c for c in TABLES[name].column_names if c in frame]]
+        if name == "participants":
+            frame = frame[frame["participant_id"].isin(attending)]
+        out[name] = frame.sort_values(list(keys)).reset_index(drop=True)
+    return out

@@ -1,0 +1,127 @@
+"""KoboToolbox exports (XLSX and CSV) of the session form: simulate, export, import, compare.
+
+The exports are written by cpanalysis.importers.exports the way KoboToolbox writes them: a main
+sheet plus one sheet per repeat linked by _index/_parent_index/_parent_table_name (nested repeat
+``items`` under ``rankings``), _submission__* columns on repeat sheets, group paths joined with '/',
+dates as Excel serial numbers; CSV ';'-separated and fully quoted, with XML-name or label headers,
+select_multiple as a space-separated column and/or one-hot columns, and an optional HXL row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+import cpanalysis
+from cpanalysis.importers import detect_format, import_export
+from cpanalysis.importers.exports import form_for, form_tables, write_kobo_csv, write_kobo_xlsx
+
+
+@pytest.fixture(scope="module")
+def programme(tmp_path_factory):
+    data = cpanalysis.simulate(2, seed=11)
+    folder = tmp_path_factory.mktemp("kobo")
+    return data, form_for(data, folder / "form.xlsx"), folder
+
+
+def assert_same_tables(expected, got):
+    a, b = form_tables(expected), form_tables(got)
+    assert sorted(a) == sorted(b)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_dtype=False, obj=name)
+
+
+def test_kobo_xlsx_round_trip(programme):
+    data, form, folder = programme
+    path = write_kobo_xlsx(data, folder / "export.xlsx")
+    assert detect_format(path) == "kobo-xlsx"
+    book = load_workbook(path, read_only=True)
+    assert book.sheetnames == ["Community planning session", "roster", "turns", "rankings", "items", "decisions"]
+    header = next(book["items"].iter_rows(values_only=True))
+    assert "rankings/items/item_harm" in header and "_submission__uuid" in header
+    assert isinstance(next(book["Community planning session"].iter_rows(min_row=2, values_only=True))[4], int)
+    assert_same_tables(data, import_export(path, form=form))
+
+
+@pytest.mark.parametrize("options", [
+    dict(headers="xml", hxl=False, select_multiple="both"),
+    dict(headers="xml", hxl=True, select_multiple="space"),
+    dict(headers="label", hxl=False, select_multiple="onehot"),
+    dict(headers="label", hxl=True, select_multiple="both"),
+], ids=lambda o: "-".join(str(v) for v in o.values()))
+def test_kobo_csv_round_trip(programme, options):
+    data, form, folder = programme
+    out = write_kobo_csv(data, folder / ("csv-" + "-".join(str(v) for v in options.values())), **options)
+    text = (out / "cp_session.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert text.startswith('"')
+    assert ("session/session_id" in rows[0]) == (options["headers"] == "xml")
+    assert rows[1][0].startswith("#") == options["hxl"]
+    assert detect_format(out) == "kobo-csv"
+    assert_same_tables(data, import_export(out, form=form))
+
+
+def test_main_csv_alone_gives_sessions_and_tells_what_is_missing(programme):
+    data, form, folder = programme
+    out = write_kobo_csv(data, folder / "main-only")
+    with pytest.raises(cpanalysis.DatasetError) as caught:
+        import_export(out / "cp_session.csv", form=form)
+    # Kobo's CSV export holds the submissions only: the importer says so instead of inventing tables.
+    assert any("only the table of submissions" in p.message and p.file == "cp_session.csv"
+               for p in caught.value.problems)
+
+
+def _edit_xlsx(path, sheet, header, row, value):
+    book = load_workbook(path)
+    ws = book[sheet]
+    column = [c.value for c in ws[1]].index(header) + 1
+    ws.cell(row=row, column=column, value=value)
+    book.save(path)
+
+
+def test_broken_kobo_xlsx_points_to_sheet_and_row(programme, tmp_path):
+    data, form, _ = programme
+    path = write_kobo_xlsx(data, tmp_path / "broken.xlsx")
+    _edit_xlsx(path, "turns", "turns/kind", 7, "shouting")
+    _edit_xlsx(path, "items", "rankings/items/item_harm", 4, "no_such_harm")
+    _edit_xlsx(path, "Community planning session", "session/date", 3, "last Tuesday")
+    _edit_xlsx(path, "roster", "_parent_index", 5, 9999)
+    with pytest.raises(cpanalysis.DatasetError) as caught:
+        import_export(path, form=form)
+    found = {(p.file, p.row, p.column, p.value) for p in caught.value.problems}
+    assert ("broken.xlsx [sheet turns]", "row 7", "kind", "shouting") in found
+    assert ("broken.xlsx [sheet Community planning session]", "row 3", "date", "last Tuesday") in found
+    assert ("broken.xlsx [sheet roster]", "row 5", "_parent_index", "main:9999") in found
+    # rankings gather rows from two sheets (rankings for order/positions, items for per-harm rows)
+    harm = [p for p in caught.value.problems if p.value == "no_such_harm"]
+    assert harm and harm[0].column == "harm_id"
+    assert (harm[0].file, harm[0].row) in {("broken.xlsx [sheet items]", "row 4"), ("broken.xlsx", "sheet items, row 4")}
+
+
+def test_broken_kobo_csv_with_hxl_row_counts_lines_as_an_editor(programme, tmp_path):
+    data, form, _ = programme
+    out = write_kobo_csv(data, tmp_path / "csv", hxl=True)
+    lines = (out / "turns.csv").read_text(encoding="utf-8").split("\n")
+    lines[4] = lines[4].replace('"proposal"', '"shouting"').replace('"question"', '"shouting"') \
+        .replace('"support"', '"shouting"').replace('"objection"', '"shouting"').replace('"other"', '"shouting"')
+    (out / "turns.csv").write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(cpanalysis.DatasetError) as caught:
+        import_export(out, form=form)
+    # header = line 1, HXL row = line 2, first submission = line 3: lines[4] is line 5
+    assert [(p.file, p.row, p.column) for p in caught.value.problems] == [("csv [turns.csv]", "line 5", "kind")]
+
+
+def test_unknown_community_points_to_the_submission(programme, tmp_path):
+    data, _, _ = programme
+    path = write_kobo_xlsx(data, tmp_path / "e.xlsx")
+    # the shipped form lists C01..C12; the export names them too, but the form's harms differ not
+    with_other = form_for(cpanalysis.simulate(1, seed=11), tmp_path / "one.xlsx")   # only C01
+    with pytest.raises(cpanalysis.DatasetError) as caught:
+        import_export(path, form=with_other)
+    community = [p for p in caught.value.problems if p.column == "community_id" and p.value == "C02"]
+    assert community and community[0].file in ("e.xlsx [sheet Community planning session]", "e.xlsx [sheet roster]",
+                                                "e.xlsx")
