@@ -22,7 +22,7 @@ COLUMNS = [
     "counterfactual_differs", "first_differs", "voice_assessable", "n_elite_present", "elite_presence_share",
     "elite_voice_share", "voice_parity", "parity_ci_low", "parity_ci_high", "voice_ratio_adjusted",
     "voice_ratio_ci_low", "voice_ratio_ci_high", "n_turns", "n_proposals", "elite_proposal_share",
-    "proposal_parity", "proposal_ratio_adjusted", "n_adopted", "elite_adopted_share", "uptake_ratio", "voice_signal",
+    "proposal_parity", "proposal_ratio_adjusted", "proposal_ratio_ci_low", "n_adopted", "elite_adopted_share", "uptake_ratio", "voice_signal",
     "proposal_signal", "adopted_signal", "n_signals", "level", "notes",
 ]
 
@@ -127,14 +127,15 @@ def analyse(data, settings: DominanceSettings, communities=None) -> dict:
 def _signals(table: pd.DataFrame, s: DominanceSettings) -> pd.DataFrame:
     out = pd.DataFrame(index=table.index)
     va = table["voice_assessable"].astype(bool)
-    out["voice_signal"] = pd.array(np.where(va, (table["voice_parity"] >= s.parity_high)
-                                            & (table["parity_ci_low"] > 1), pd.NA), dtype="boolean")
-    pa = va & (table["n_proposals"] >= s.min_proposals)
-    out["proposal_signal"] = pd.array(np.where(pa, table["proposal_parity"] >= s.proposal_parity_high, pd.NA),
-                                      dtype="boolean")
-    aa = va & (table["n_adopted"] >= s.min_proposals)
-    out["adopted_signal"] = pd.array(np.where(aa, table["elite_adopted_share"] >= s.adopted_share_high, pd.NA),
-                                     dtype="boolean")
+    va = va & table["voice_ratio_adjusted"].notna()
+    out["voice_signal"] = pd.array(np.where(va, (table["voice_ratio_adjusted"] >= s.parity_high)
+                                            & (table["voice_ratio_ci_low"] > 1), pd.NA), dtype="boolean")
+    pa = va & (table["n_proposals"] >= s.min_proposals) & table["proposal_ratio_adjusted"].notna()
+    out["proposal_signal"] = pd.array(np.where(pa, (table["proposal_ratio_adjusted"] >= s.proposal_parity_high)
+                                               & (table["proposal_ratio_ci_low"] > 1), pd.NA), dtype="boolean")
+    aa = va & (table["n_adopted"] >= s.min_proposals) & table["uptake_ratio"].notna()
+    out["adopted_signal"] = pd.array(np.where(aa, (table["elite_adopted_share"] >= s.adopted_share_high)
+                                              & (table["uptake_ratio"] > 1), pd.NA), dtype="boolean")
     gap = table["gap_signal"].astype("boolean")
     cols = [gap, out["voice_signal"], out["proposal_signal"], out["adopted_signal"]]
     out["n_signals"] = sum(c.fillna(False).astype(int) for c in cols)

@@ -63,20 +63,28 @@ class GapProblem:
 
 def gap_problem(members: pd.DataFrame) -> GapProblem | None:
     """Build a :class:`GapProblem` from a community's member table (None when no gap exists)."""
-    if members is None or len(members) == 0 or members["distance"].isna().all():
+    if members is None or len(members) == 0:
         return None
-    ind = members[members["source"] == "individual"]
+    dist = members["distance"].to_numpy(float)
+    if np.isnan(dist).all():
+        return None
+    unit = members["unit"].to_numpy(dtype=object)
+    ind = members["source"].to_numpy(dtype=object) == "individual"
+    el = members["elite_individual"].to_numpy(bool)
+    stratum = members["stratum"].to_numpy(dtype=object)
+    sub = members["subgroup"].to_numpy(dtype=object)
     strata = []
-    for st, part in ind.groupby("stratum", sort=True):
-        d = part["distance"].to_numpy(float)
-        e = part["elite_individual"].to_numpy(bool)
+    for st in sorted(set(stratum[ind])):
+        m = ind & (stratum == st)
+        d, e = dist[m], el[m]
         order = np.argsort(~e, kind="stable")   # elites first
-        strata.append((d[order], int(e.sum()), part["subgroup"].iloc[0]))
-    elite_fixed = members.loc[(members["unit"] == ELITES) & (members["source"] != "individual"), "distance"].to_numpy(float)
+        strata.append((d[order], int(e.sum()), sub[m][0]))
+    is_el = unit == ELITES
+    elite_fixed = dist[is_el & ~ind]
     units = {}
-    for unit, part in members[members["unit"] != ELITES].groupby("unit", sort=False):
-        fixed = part.loc[part["source"] != "individual", "distance"].to_numpy(float)
-        units[unit] = (fixed, unit if (part["source"] == "individual").any() else None)
+    for u in dict.fromkeys(unit[~is_el]):
+        m = unit == u
+        units[u] = (dist[m & ~ind], u if (m & ind).any() else None)
     problem = GapProblem(strata, elite_fixed, units)
     if problem.n_elite == 0 or not units:
         return None

@@ -146,16 +146,15 @@ def reading(data, community_id, *, settings: DominanceSettings | None = None, an
         out.append("Decision: none was recorded.")
 
     out += ["", "Signals (value; threshold; uncertainty):"]
-    a = f"{1 - s.ci:g}"  # noqa: F841  (kept for clarity of the interval wording below)
     ci_name = f"{100 * s.ci:.0f}% interval"
     if _true(row["gap_assessable"]):
         verdict = ("signal" if _true(row["gap_signal"]) else
                    ("no signal" if row["test"] != "not tested" else "not tested"))
         test = row["test"]
         if test in ("exact", "random"):
-            unc = f"p = {row['p_value']:.3f} ({row['test_note']})"
+            unc = f"p = {_fmt_p(row['p_value'])} ({row['test_note']})"
         elif test == "pooled":
-            unc = (f"p = {row['p_value']:.3f} for the pooled test of {int(row['n_pooled'])} small communities; "
+            unc = (f"p = {_fmt_p(row['p_value'])} for the pooled test of {int(row['n_pooled'])} small communities; "
                    f"this community alone could not be tested: {row['test_note']}")
         else:
             unc = f"no test: {row['test_note']}"
@@ -184,25 +183,32 @@ def reading(data, community_id, *, settings: DominanceSettings | None = None, an
         ci = ("" if np.isnan(row["parity_ci_low"]) else
               f"; {ci_name} {row['parity_ci_low']:.2f} to {row['parity_ci_high']:.2f}")
         verdict = "signal" if _true(row["voice_signal"]) else "no signal"
-        out.append(f"- Elite voice parity at community meetings (share of turns / share of those present; "
-                   f"1 = heard in proportion){shares}: {row['voice_parity']:.2f}; threshold: "
-                   f"{s.parity_high:g} or more with the interval above 1{ci}; {int(row['n_turns'])} turns. -> {verdict}.")
+        adj_ci = ("" if np.isnan(row["voice_ratio_ci_low"]) else
+                  f"; {ci_name} {row['voice_ratio_ci_low']:.2f} to {row['voice_ratio_ci_high']:.2f}")
+        out.append(f"- Elite voice at community meetings: voice parity (share of turns / share of those "
+                   f"present; 1 = heard in proportion) {row['voice_parity']:.2f}{shares}{ci}. Compared with "
+                   f"non-elite people of their own subgroups, elites took {row['voice_ratio_adjusted']:.2f} times "
+                   f"as many turns{adj_ci}; threshold: {s.parity_high:g} times or more with the interval above 1; "
+                   f"{int(row['n_turns'])} turns. -> {verdict}.")
         if pd.isna(row["proposal_signal"]):
             out.append(f"- Elite share of proposals: could not be assessed (fewer than {s.min_proposals} "
                        f"proposals naming a harm were recorded).")
         else:
             share = "" if few_elites else f"{_pct(row['elite_proposal_share'])} of "
-            out.append(f"- Elite share of proposals: {share}{int(row['n_proposals'])} proposals, "
-                       f"{row['proposal_parity']:.2f} times their share of those present; threshold: "
-                       f"{s.proposal_parity_high:g} times or more. -> "
+            out.append(f"- Elite share of proposals: {share}{int(row['n_proposals'])} proposals "
+                       f"({row['proposal_parity']:.2f} times their share of those present); compared with "
+                       f"non-elite people of their own subgroups, elites made {row['proposal_ratio_adjusted']:.2f} "
+                       f"times as many proposals; threshold: {s.proposal_parity_high:g} times or more with the "
+                       f"interval above 1. -> "
                        f"{'signal' if _true(row['proposal_signal']) else 'no signal'}.")
         if pd.isna(row["adopted_signal"]):
             out.append(f"- Elite share of adopted proposals: could not be assessed (fewer than "
                        f"{s.min_proposals} proposals named a decided harm).")
         else:
             out.append(f"- Elite share of adopted proposals (proposals naming a decided harm): "
-                       f"{_pct(row['elite_adopted_share'])} of {int(row['n_adopted'])}; threshold: "
-                       f"{_pct(s.adopted_share_high)} or more. -> "
+                       f"{_pct(row['elite_adopted_share'])} of {int(row['n_adopted'])}; elites' proposals were "
+                       f"adopted {row['uptake_ratio']:.2f} times as often as others'; threshold: "
+                       f"{_pct(s.adopted_share_high)} or more and adopted more often than others'. -> "
                        f"{'signal' if _true(row['adopted_signal']) else 'no signal'}.")
     else:
         why = [n for n in str(row["notes"]).split("; ") if "turn" in n or "attendance" in n or "speaker" in n]
@@ -264,6 +270,10 @@ def reading(data, community_id, *, settings: DominanceSettings | None = None, an
     }[level]
     out.append(closing)
     return "\n".join(out)
+
+
+def _fmt_p(p: float) -> str:
+    return f"{p:.4f}" if p < 0.001 else f"{p:.3f}"
 
 
 def _join(items: list) -> str:

@@ -39,13 +39,18 @@ class DominanceSettings:
         Aggregation method (a name of :func:`cpanalysis.ranking_methods`) and weighting of the
         counterfactual decision and of each group's own ranking (its top harm).
     parity_high : float, default 1.5
-        Elite voice parity (voice share / presence share at community meetings) at or above
-        which the reading reports a signal, when the interval's lower end is also above 1.
+        Voice signal: elites' turns per attendance over those of non-elite people of the same
+        subgroups (``voice_ratio_adjusted``; subgroup-standardised voice parity) at or above this,
+        with the bootstrap interval's lower end above 1. The raw elite voice parity (voice share /
+        presence share) is reported too but not used: elites are mostly men and elders, who speak
+        more whoever is elite, so the raw parity is above 1 even without elite influence.
     proposal_parity_high : float, default 1.5
-        Elite share of proposals / elite presence share at or above which a signal is reported.
+        Proposal signal: the same subgroup-standardised ratio for proposals, with the interval's
+        lower end above 1.
     adopted_share_high : float, default 0.5
-        Elite share of the adopted proposals (proposals naming a decided harm) at or above which
-        a signal is reported.
+        Adopted-proposal signal: elites made at least this share of the adopted proposals
+        (proposals naming a decided harm) and their proposals were adopted more often than
+        others' (``uptake_ratio`` > 1).
     min_proposals : int, default 5
         Fewer proposals (or adopted proposals) than this: the proposal signals are not assessed.
     min_count : int, default 5

@@ -81,7 +81,7 @@ def topk_distance(levels: np.ndarray, decided: np.ndarray, tie_penalty: float = 
     >>> topk_distance(lists, np.array([0])).round(3).tolist()
     [0.0, 1.0, 0.0]
     >>> topk_distance(lists, np.array([2, 0]), tie_penalty=0.5).round(3).tolist()
-    [0.6, 0.4, 0.7]
+    [0.4, 0.6, 0.5]
     """
     lev = np.asarray(levels, dtype=float)
     lev = np.where(np.isnan(lev), np.inf, lev)
@@ -181,75 +181,90 @@ def prepare_rankings(data, settings: DominanceSettings | None = None, communitie
         wanted = {str(c) for c in ([communities] if isinstance(communities, str) else communities)}
         comm = [c for c in comm if c in wanted]
     out = {}
+
+    def empty(c, note):
+        return CommunityLists(c, np.array([], object), np.array([], int), np.zeros((0, 0)), pd.DataFrame(),
+                              None, notes=[note])
+
     if rankings is None or len(rankings) == 0:
-        for c in comm:
-            out[c] = CommunityLists(c, np.array([], object), np.array([], int), np.zeros((0, 0)),
-                                    pd.DataFrame(), notes=["no rankings were recorded"])
-        return out
+        return {c: empty(c, "no rankings were recorded") for c in comm}
     r = rankings[rankings["community_id"].astype(str).isin(comm)]
     long = _levels_long(r)
-    meta = pd.DataFrame({
-        "list": long["list"],
-        "community_id": r["community_id"].astype(str).to_numpy(dtype=object),
-        "ranker": r["ranker"].astype(str).to_numpy(dtype=object),
-        "ranker_type": r["ranker_type"].astype(str).to_numpy(dtype=object),
-        "subgroup": r["subgroup"].astype(object).where(r["subgroup"].notna(), "unknown").astype(str).to_numpy(dtype=object),
-        "elite": r["elite"].astype("boolean").fillna(False).to_numpy(dtype=bool),
-    }).drop_duplicates("list")
-    marg = {}
+    list_code, list_keys = pd.factorize(long["list"], sort=False)
+    harm_code, harm_ids = pd.factorize(long["harm_id"], sort=True)
+    first = np.unique(list_code, return_index=True)[1]
+    L, H = len(list_keys), len(harm_ids)
+    lev = np.full((L, H), np.inf)
+    lv = long["level"].to_numpy(float)
+    ok = ~np.isnan(lv)
+    lev[list_code[ok], harm_code[ok]] = lv[ok]
+    l_comm = r["community_id"].astype(str).to_numpy(dtype=object)[first]
+    l_ranker = r["ranker"].astype(str).to_numpy(dtype=object)[first]
+    l_ind = (r["ranker_type"].astype(str).to_numpy(dtype=object) == "individual")[first]
+    l_sub = r["subgroup"].astype(object).where(r["subgroup"].notna(), "unknown").astype(str).to_numpy(dtype=object)[first]
+    l_elite = r["elite"].astype("boolean").fillna(False).to_numpy(dtype=bool)[first]
+    marg = set()
     if people is not None and "marginalised" in people:
-        marg = dict(zip(people["participant_id"].astype(str), people["marginalised"].astype("boolean").fillna(False)))
-    meta["marginalised"] = [bool(marg.get(rk, False)) for rk in meta["ranker"]]
+        mk = people["marginalised"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        marg = set(people["participant_id"].astype(str).to_numpy(dtype=object)[mk])
+    l_marg = np.array([x in marg for x in l_ranker], dtype=bool)
+    l_elite_group = (~l_ind) & (np.char.lower(l_ranker.astype(str)) == ELITES)
+    h_index = {h: j for j, h in enumerate(harm_ids)}
     decided_by = {}
     if decisions is not None and len(decisions):
         d = decisions.sort_values(["community_id", "priority"])
-        for c, part in d.groupby(d["community_id"].astype(str), sort=False):
-            decided_by[c] = part["harm_id"].astype(str).tolist()
-    long_by = dict(tuple(long.groupby(meta.set_index("list").loc[long["list"], "community_id"].to_numpy(), sort=False)))
-    meta_by = dict(tuple(meta.groupby("community_id", sort=False)))
+        dc = d["community_id"].astype(str).to_numpy(dtype=object)
+        dh = d["harm_id"].astype(str).to_numpy(dtype=object)
+        for c, h in zip(dc, dh):
+            decided_by.setdefault(c, []).append(h)
+    order = np.argsort(l_comm.astype(str), kind="stable")
+    bounds = {}
+    cs = l_comm[order]
+    if len(cs):
+        starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]])
+        ends = np.r_[starts[1:], len(cs)]
+        bounds = {cs[a]: order[a:b] for a, b in zip(starts, ends)}
     for c in comm:
-        notes = []
         decided = decided_by.get(c, [])
-        if c not in long_by:
-            out[c] = CommunityLists(c, np.array([], object), np.array([], int), np.zeros((0, 0)), pd.DataFrame(),
-                                    notes=["no rankings were recorded"])
+        if c not in bounds:
+            out[c] = empty(c, "no rankings were recorded")
             continue
-        lg, mt = long_by[c], meta_by[c].reset_index(drop=True)
-        harms = np.array(sorted(set(lg["harm_id"]) | set(decided)), dtype=object)
-        h_index = {h: j for j, h in enumerate(harms)}
-        l_index = {k: i for i, k in enumerate(mt["list"])}
-        lev = np.full((len(mt), len(harms)), np.inf)
-        lv = lg["level"].to_numpy(dtype=float)
-        ok = ~np.isnan(lv)
-        lev[np.fromiter((l_index[k] for k in lg["list"]), int, len(lg))[ok],
-            np.fromiter((h_index[h] for h in lg["harm_id"]), int, len(lg))[ok]] = lv[ok]
-        dec = np.array([h_index[h] for h in decided], dtype=int)
-        if not decided:
-            notes.append("no decision was recorded")
-        individual = (mt["ranker_type"] == "individual").to_numpy()
-        elite = mt["elite"].to_numpy(dtype=bool)
-        is_elite_group = (~individual) & (mt["ranker"].str.lower() == ELITES).to_numpy()
-        sub = mt["subgroup"].to_numpy(dtype=object)
-        nonelite_ind_subs = set(sub[individual & ~elite])
-        unit = np.where(individual & elite, ELITES, np.where(is_elite_group, ELITES, sub)).astype(object)
-        # a subgroup's group lists are used only when none of its non-elite individuals ranked
-        use = (individual) | is_elite_group | np.array([(not ind) and (s_ not in nonelite_ind_subs)
-                                                        for ind, s_ in zip(individual, sub)])
-        source = np.where(individual, "individual", "group")
-        stratum = np.where(individual, np.char.add(sub.astype(str), np.where(mt["marginalised"], "|marginalised", "")), "")
-        if not s.stratify:
-            stratum = np.where(individual, "all", "")
-        member = np.where(individual, mt["ranker"].to_numpy(dtype=object), mt["list"].to_numpy(dtype=object))
-        lists = pd.DataFrame({"list": mt["list"], "member": member, "ranker": mt["ranker"], "unit": unit,
-                              "source": source, "elite_individual": individual & elite, "stratum": stratum,
-                              "subgroup": sub, "used": use})
-        lists["distance"] = topk_distance(lev, dec, s.tie_penalty) if decided else np.nan
-        members = (lists[lists["used"]].groupby("member", sort=False)
-                   .agg(unit=("unit", "first"), source=("source", "first"), stratum=("stratum", "first"),
-                        elite_individual=("elite_individual", "first"), subgroup=("subgroup", "first"),
-                        n_lists=("list", "size"), distance=("distance", "mean"))
-                   .reset_index())
-        out[c] = CommunityLists(c, harms, dec, lev, lists, members, notes)
+        idx = bounds[c]
+        notes = [] if decided else ["no decision was recorded"]
+        sub_lev = lev[idx]
+        cols = np.flatnonzero(np.isfinite(sub_lev).any(axis=0))
+        extra = [h for h in decided if h not in h_index]
+        harms_c = np.concatenate([harm_ids[cols].astype(object), np.array(extra, dtype=object)])
+        levels = np.hstack([sub_lev[:, cols], np.full((len(idx), len(extra)), np.inf)])
+        hpos = {h: j for j, h in enumerate(harms_c)}
+        dec = np.array([hpos[h] for h in decided], dtype=int)
+        ind, elite, sub = l_ind[idx], l_elite[idx], l_sub[idx]
+        eg = l_elite_group[idx]
+        nonelite_subs = set(sub[ind & ~elite])
+        unit = np.where((ind & elite) | eg, ELITES, sub).astype(object)
+        use = ind | eg | np.array([s_ not in nonelite_subs for s_ in sub], dtype=bool)
+        if s.stratify:
+            stratum = np.where(ind, np.char.add(sub.astype(str), np.where(l_marg[idx], "|marginalised", "")), "")
+        else:
+            stratum = np.where(ind, "all", "")
+        member = np.where(ind, l_ranker[idx], list_keys.to_numpy(dtype=object)[idx]).astype(object)
+        dist = topk_distance(levels, dec, s.tie_penalty) if decided else np.full(len(idx), np.nan)
+        lists = pd.DataFrame({"list": list_keys.to_numpy(dtype=object)[idx], "member": member,
+                              "ranker": l_ranker[idx], "unit": unit, "source": np.where(ind, "individual", "group"),
+                              "elite_individual": ind & elite, "stratum": stratum, "subgroup": sub, "used": use,
+                              "distance": dist})
+        # members: one row per individual (mean over their lists) or group list
+        u = np.flatnonzero(use)
+        codes = pd.factorize(member[u])[0]
+        cnt = np.bincount(codes)
+        first_i = np.unique(codes, return_index=True)[1]
+        mdist = np.bincount(codes, weights=np.nan_to_num(dist[u])) / cnt if decided else np.full(cnt.size, np.nan)
+        sel = u[first_i]
+        members = pd.DataFrame({"member": member[sel], "unit": unit[sel],
+                                "source": np.where(ind[sel], "individual", "group"), "stratum": stratum[sel],
+                                "elite_individual": (ind & elite)[sel], "subgroup": sub[sel], "n_lists": cnt,
+                                "distance": mdist})
+        out[c] = CommunityLists(c, harms_c, dec, levels, lists, members, notes)
     return out
 
 
@@ -284,10 +299,11 @@ def aggregate_levels(levels: np.ndarray, harms: np.ndarray, groups: np.ndarray, 
 def _unit_positions(cl: CommunityLists, s: DominanceSettings) -> dict:
     """Each unit's own consensus ranking (positions over ``cl.harms``), rankers weighed equally."""
     out = {}
-    used = cl.lists[cl.lists["used"]]
-    for unit, part in used.groupby("unit", sort=False):
-        idx = part.index.to_numpy()
-        out[unit] = aggregate_levels(cl.levels[idx], cl.harms, np.zeros(len(idx)), method=s.method, weighting="ranker")
+    used = cl.lists["used"].to_numpy(bool)
+    unit = cl.lists["unit"].to_numpy(dtype=object)
+    for u in dict.fromkeys(unit[used]):
+        idx = np.flatnonzero(used & (unit == u))
+        out[u] = aggregate_levels(cl.levels[idx], cl.harms, np.zeros(len(idx)), method=s.method, weighting="ranker")
     return out
 
 
@@ -344,18 +360,20 @@ def decision_alignment(data, *, settings: DominanceSettings | None = None, commu
         positions = _unit_positions(cl, s)
         first = cl.decided[0]
         prio = {j: p + 1 for p, j in enumerate(cl.decided)}
-        by_unit = cl.members.groupby("unit", sort=False)
-        for unit in _unit_order(set(cl.members["unit"])):
-            part = by_unit.get_group(unit)
+        m_unit = cl.members["unit"].to_numpy(dtype=object)
+        m_src = cl.members["source"].to_numpy(dtype=object)
+        m_d = cl.members["distance"].to_numpy(float)
+        for unit in _unit_order(set(m_unit)):
+            sel = m_unit == unit
+            src = set(m_src[sel])
             pos = positions[unit]
             tops = np.flatnonzero(pos == pos.min())
             top_prios = [prio[j] for j in tops if j in prio]
             rows.append({
                 "community_id": c, "unit": unit, "is_elite": unit == ELITES,
-                "source": "individual" if (part["source"] == "individual").all() else
-                          ("group" if (part["source"] == "group").all() else "mixed"),
-                "n_members": len(part), "distance": float(part["distance"].mean()),
-                "alignment": 1.0 - float(part["distance"].mean()),
+                "source": src.pop() if len(src) == 1 else "mixed",
+                "n_members": int(sel.sum()), "distance": float(m_d[sel].mean()),
+                "alignment": 1.0 - float(m_d[sel].mean()),
                 "top_harm": " / ".join(cl.harms[tops]),
                 "top_harm_priority": float(min(top_prios)) if top_prios else np.nan,
                 "first_choice_position": int(pos[first]),
@@ -394,12 +412,11 @@ def counterfactual_decisions(data, *, settings: DominanceSettings | None = None,
     for c, cl in prepared.items():
         if cl.decided.size == 0 or len(cl.lists) == 0:
             continue
-        used = cl.lists[cl.lists["used"] & (cl.lists["unit"] != ELITES)]
-        if len(used) == 0:
+        unit = cl.lists["unit"].to_numpy(dtype=object)
+        idx = np.flatnonzero(cl.lists["used"].to_numpy(bool) & (unit != ELITES))
+        if idx.size == 0:
             continue
-        idx = used.index.to_numpy()
-        pos = aggregate_levels(cl.levels[idx], cl.harms, used["unit"].to_numpy(), method=s.method,
-                               weighting=s.weighting)
+        pos = aggregate_levels(cl.levels[idx], cl.harms, unit[idx], method=s.method, weighting=s.weighting)
         k = cl.decided.size
         prio = {j: p + 1 for p, j in enumerate(cl.decided)}
         for j, h in enumerate(cl.harms):
@@ -419,17 +436,24 @@ def counterfactual_summary(cf: pd.DataFrame) -> pd.DataFrame:
     the harm chosen first is not at position 1 of the non-elite consensus.
     """
     rows = []
-    for c, part in cf.groupby("community_id", sort=False):
-        part = part.sort_values(["counterfactual_position", "harm_id"])
-        k = int(part["k"].iloc[0])
-        decided = set(part.loc[part["actual_priority"].notna(), "harm_id"])
-        top = part[part["in_counterfactual"]]
-        first = part.loc[part["actual_priority"] == 1, "harm_id"].iloc[0]
+    cid = cf["community_id"].to_numpy(dtype=object)
+    harm = cf["harm_id"].to_numpy(dtype=object)
+    prio = cf["actual_priority"].to_numpy(float)
+    pos = cf["counterfactual_position"].to_numpy(int)
+    inn = cf["in_counterfactual"].to_numpy(bool)
+    kk = cf["k"].to_numpy(int)
+    for c in dict.fromkeys(cid):
+        m = np.flatnonzero(cid == c)
+        m = m[np.lexsort((harm[m].astype(str), pos[m]))]
+        k = int(kk[m[0]])
+        decided = set(harm[m][~np.isnan(prio[m])])
+        top = harm[m][inn[m]]
+        first = harm[m][prio[m] == 1][0]
         tie = len(top) > k
-        differs = (not decided <= set(top["harm_id"])) if tie else (set(top["harm_id"]) != decided)
-        rows.append({"community_id": c, "counterfactual": " > ".join(top["harm_id"]), "counterfactual_tie": tie,
+        differs = (not decided <= set(top)) if tie else (set(top) != decided)
+        rows.append({"community_id": c, "counterfactual": " > ".join(top), "counterfactual_tie": tie,
                      "counterfactual_differs": bool(differs),
-                     "first_differs": bool(part.loc[part["harm_id"] == first, "counterfactual_position"].iloc[0] != 1)})
+                     "first_differs": bool(pos[m][harm[m] == first][0] != 1)})
     return pd.DataFrame(rows, columns=["community_id", "counterfactual", "counterfactual_tie",
                                        "counterfactual_differs", "first_differs"])
 
@@ -452,7 +476,7 @@ def adjusted_ratio(counts: np.ndarray, elite: np.ndarray, subgroup: np.ndarray, 
     >>> counts = np.array([4, 2, 1, 1, 0, 2])
     >>> elite = np.array([True, False, False, True, False, False])
     >>> sub = np.array(["men", "men", "men", "women", "women", "women"])
-    >>> round(adjusted_ratio(counts, elite, sub)[0], 3)   # (4 + 1) / (1.5 + 1)
+    >>> float(round(adjusted_ratio(counts, elite, sub)[0], 3))   # (4 + 1) / (1.5 + 1)
     2.0
     """
     counts = np.asarray(counts, float)
@@ -518,76 +542,85 @@ def voice_signals(data, *, settings: DominanceSettings | None = None, communitie
     decisions = _table(data, "decisions")
     meet = set(sessions.loc[sessions["format"].astype(str).isin(s.voice_formats), "session_id"].astype(str))
     rng = np.random.default_rng(np.random.SeedSequence([s.seed, 7]))
-    rows, sub_rows = [], []
     decided = {}
     if decisions is not None:
-        for c, part in decisions.groupby(decisions["community_id"].astype(str)):
-            decided[c] = set(part["harm_id"].astype(str))
-    a_by, t_by = {}, {}
+        for c, h in zip(decisions["community_id"].astype(str), decisions["harm_id"].astype(str)):
+            decided.setdefault(c, set()).add(h)
+
+    def obj(frame, col, fill=None):
+        if col not in frame:
+            return np.full(len(frame), fill, dtype=object)
+        return frame[col].astype(object).where(frame[col].notna(), fill).to_numpy(dtype=object)
+
+    def slices(keys):
+        order = np.argsort(keys.astype(str), kind="stable")
+        ks = keys[order]
+        if not len(ks):
+            return {}
+        starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+        ends = np.r_[starts[1:], len(ks)]
+        return {ks[i]: order[i:j] for i, j in zip(starts, ends)}
+
+    A = T = None
     if att is not None and len(att):
         a = att[att["session_id"].astype(str).isin(meet)]
-        a = pd.DataFrame({"community_id": a["community_id"].astype(str).to_numpy(dtype=object),
-                          "session_id": a["session_id"].astype(str).to_numpy(dtype=object),
-                          "participant_id": a["participant_id"].astype(str).to_numpy(dtype=object),
-                          "elite": a["elite"].astype("boolean").fillna(False).to_numpy(dtype=bool),
-                          "subgroup": a["subgroup"].astype(str).to_numpy(dtype=object)})
-        a_by = dict(tuple(a.groupby("community_id", sort=False)))
+        A = {"c": obj(a, "community_id").astype(str), "key": obj(a, "session_id").astype(str) + "\x1f" +
+             obj(a, "participant_id").astype(str), "pid": obj(a, "participant_id").astype(str),
+             "elite": a["elite"].astype("boolean").fillna(False).to_numpy(dtype=bool),
+             "sub": obj(a, "subgroup", "unknown").astype(str)}
+        A["slices"] = slices(A["c"])
     if turns is not None and len(turns):
         t = turns[turns["session_id"].astype(str).isin(meet)]
-        t = pd.DataFrame({"community_id": t["community_id"].astype(str).to_numpy(dtype=object),
-                          "session_id": t["session_id"].astype(str).to_numpy(dtype=object),
-                          "participant_id": t["participant_id"].astype(object).to_numpy(dtype=object)
-                          if "participant_id" in t else np.full(len(t), None, object),
-                          "elite": t["elite"].astype("boolean").to_numpy(dtype=object, na_value=None),
-                          "subgroup": t["subgroup"].astype(object).to_numpy(dtype=object),
-                          "kind": t["kind"].astype(object).to_numpy(dtype=object) if "kind" in t
-                          else np.full(len(t), None, object),
-                          "harm_id": t["harm_id"].astype(object).to_numpy(dtype=object) if "harm_id" in t
-                          else np.full(len(t), None, object)})
-        t_by = dict(tuple(t.groupby("community_id", sort=False)))
+        el = t["elite"].astype("boolean")
+        T = {"c": obj(t, "community_id").astype(str), "known": el.notna().to_numpy(dtype=bool),
+             "elite": el.fillna(False).to_numpy(dtype=bool), "sub": obj(t, "subgroup", "unknown").astype(str),
+             "key": obj(t, "session_id").astype(str) + "\x1f" + obj(t, "participant_id", "").astype(str),
+             "proposal": (obj(t, "kind", "") == "proposal") & pd.notna(obj(t, "harm_id")),
+             "harm": obj(t, "harm_id", "").astype(str)}
+        T["slices"] = slices(T["c"])
+        if A is not None:  # turns and proposals per attendance, computed once for all communities
+            k = pd.Series(T["key"][T["known"]])
+            A["n_t"] = k.value_counts().reindex(A["key"], fill_value=0).to_numpy(float)
+            kp = pd.Series(T["key"][T["known"] & T["proposal"]])
+            A["n_p"] = kp.value_counts().reindex(A["key"], fill_value=0).to_numpy(float)
+    rows, sub_rows = [], []
     for c in comm:
         row = {"community_id": c, "voice_assessable": False, "n_elite_present": 0, "elite_presence_share": np.nan,
                "elite_voice_share": np.nan, "voice_parity": np.nan, "parity_ci_low": np.nan,
                "parity_ci_high": np.nan, "n_turns": 0, "n_proposals": 0, "elite_proposal_share": np.nan,
                "proposal_parity": np.nan, "n_adopted": 0, "elite_adopted_share": np.nan, "voice_note": "",
                "voice_ratio_adjusted": np.nan, "voice_ratio_ci_low": np.nan, "voice_ratio_ci_high": np.nan,
-               "proposal_ratio_adjusted": np.nan, "uptake_ratio": np.nan}
-        ac, tc = a_by.get(c), t_by.get(c)
-        if ac is None or len(ac) == 0:
+               "proposal_ratio_adjusted": np.nan, "proposal_ratio_ci_low": np.nan, "uptake_ratio": np.nan}
+        ai = A["slices"].get(c) if A is not None else None
+        ti = T["slices"].get(c) if T is not None else None
+        if ai is None:
             row["voice_note"] = "no individual attendance at community meetings was recorded"
-        elif tc is None or len(tc) == 0:
+        elif ti is None:
             row["voice_note"] = "no speaking turns at community meetings were recorded"
-        known = None
-        if ac is not None and len(ac):
-            for g, part in ac.groupby("subgroup", sort=False):
-                sub_rows.append({"community_id": c, "subgroup": g, "n_people": part["participant_id"].nunique(),
-                                 "presence_share": len(part) / len(ac),
-                                 "voice_share": (np.nan if tc is None or len(tc) == 0 else
-                                                 float((tc["subgroup"] == g).sum()) / len(tc))})
-            sub_rows.append({"community_id": c, "subgroup": ELITES,
-                             "n_people": ac.loc[ac["elite"], "participant_id"].nunique(),
-                             "presence_share": float(ac["elite"].mean()),
-                             "voice_share": np.nan})
-            row["n_elite_present"] = int(ac.loc[ac["elite"], "participant_id"].nunique())
-            row["elite_presence_share"] = float(ac["elite"].mean())
-        if tc is not None and len(tc):
-            known = tc[pd.notna(tc["elite"])]
-            if len(known) == 0:
-                row["voice_note"] = "speakers' identities were not recorded, so elite turns cannot be counted"
-        if ac is not None and len(ac) and known is not None and len(known):
+        if ai is not None:
+            a_el, a_sub, a_pid = A["elite"][ai], A["sub"][ai], A["pid"][ai]
+            t_sub = T["sub"][ti] if ti is not None else None
+            for g in dict.fromkeys(a_sub):
+                m = a_sub == g
+                sub_rows.append({"community_id": c, "subgroup": g, "n_people": len(set(a_pid[m])),
+                                 "presence_share": m.mean(),
+                                 "voice_share": np.nan if ti is None else float((t_sub == g).mean())})
+            row["n_elite_present"] = len(set(a_pid[a_el]))
+            row["elite_presence_share"] = pres = float(a_el.mean())
+            sub_rows.append({"community_id": c, "subgroup": ELITES, "n_people": row["n_elite_present"],
+                             "presence_share": pres, "voice_share": np.nan})
+        if ti is not None and not T["known"][ti].any():
+            row["voice_note"] = "speakers' identities were not recorded, so elite turns cannot be counted"
+        if ai is not None and ti is not None and T["known"][ti].any():
+            kn = ti[T["known"][ti]]
             row["voice_assessable"] = True
-            el = known["elite"].astype(bool).to_numpy()
-            row["n_turns"] = len(known)
-            row["elite_voice_share"] = float(el.mean())
-            pres = row["elite_presence_share"]
+            t_el = T["elite"][kn]
+            row["n_turns"] = kn.size
+            row["elite_voice_share"] = float(t_el.mean())
+            sub_rows[-1]["voice_share"] = row["elite_voice_share"]
             row["voice_parity"] = row["elite_voice_share"] / pres if pres > 0 else np.nan
-            if sub_rows and sub_rows[-1]["subgroup"] == ELITES:
-                sub_rows[-1]["voice_share"] = row["elite_voice_share"]
-            # counts per attendance (session, person): turns and proposals
-            keys = pd.MultiIndex.from_arrays([ac["session_id"], ac["participant_id"]])
-            n_t = known.groupby(["session_id", "participant_id"]).size().reindex(keys, fill_value=0).to_numpy(float)
-            e = ac["elite"].to_numpy(bool)
-            g = ac["subgroup"].to_numpy(dtype=object)
+            n_t, n_p = A["n_t"][ai], A["n_p"][ai]
+            e = a_el
             if pres > 0 and e.sum() and (~e).sum():
                 te, tn = n_t[e], n_t[~e]
                 se = te[rng.integers(0, te.size, (s.n_boot, te.size))].sum(axis=1)
@@ -596,17 +629,18 @@ def voice_signals(data, *, settings: DominanceSettings | None = None, communitie
                 par = np.where(tot > 0, se / np.where(tot > 0, tot, 1), np.nan) / pres
                 lo, hi = np.nanquantile(par, [(1 - s.ci) / 2, (1 + s.ci) / 2])
                 row["parity_ci_low"], row["parity_ci_high"] = float(lo), float(hi)
-            adj = adjusted_ratio(n_t, e, g, rng=rng, n_boot=s.n_boot, ci=s.ci)
+            adj = adjusted_ratio(n_t, e, a_sub, rng=rng, n_boot=s.n_boot, ci=s.ci)
             row["voice_ratio_adjusted"], row["voice_ratio_ci_low"], row["voice_ratio_ci_high"] = adj
-            prop = known[(known["kind"] == "proposal") & pd.notna(known["harm_id"])]
-            row["n_proposals"] = len(prop)
-            if len(prop):
-                pe = prop["elite"].astype(bool).to_numpy()
+            pi = kn[T["proposal"][kn]]
+            row["n_proposals"] = pi.size
+            if pi.size:
+                pe = T["elite"][pi]
                 row["elite_proposal_share"] = float(pe.mean())
                 row["proposal_parity"] = row["elite_proposal_share"] / pres if pres > 0 else np.nan
-                n_p = prop.groupby(["session_id", "participant_id"]).size().reindex(keys, fill_value=0).to_numpy(float)
-                row["proposal_ratio_adjusted"] = adjusted_ratio(n_p, e, g, rng=None)[0]
-                adopted = prop["harm_id"].astype(str).isin(decided.get(c, set())).to_numpy()
+                adj = adjusted_ratio(n_p, e, a_sub, rng=rng, n_boot=s.n_boot, ci=s.ci)
+                row["proposal_ratio_adjusted"], row["proposal_ratio_ci_low"] = adj[0], adj[1]
+                dec = decided.get(c, set())
+                adopted = np.array([h in dec for h in T["harm"][pi]], dtype=bool)
                 row["n_adopted"] = int(adopted.sum())
                 if adopted.any():
                     row["elite_adopted_share"] = float(pe[adopted].mean())
