@@ -199,7 +199,9 @@ def test_zero_and_missing_durations():
     t = participation(none, n_boot=0)
     assert t["voice_share_time"].isna().all() and t["note"].str.contains("no durations recorded").all()
     no_column = make_data(ATT, [T("s1", "p1")], turn_columns=("kind",))
-    assert participation(no_column, n_boot=0)["voice_share_time"].isna().all()
+    t = participation(no_column, n_boot=0)
+    assert t["voice_share_time"].isna().all() and t["interruptions_per_turn"].isna().all()
+    assert t["note"].str.contains("interruptions not recorded").all()
 
 
 def test_tallies_give_explanations_not_numbers():

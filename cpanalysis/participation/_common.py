@@ -301,10 +301,12 @@ def prepare(data, *, level, subgroup, formats, func: str, scheme_order: Sequence
     # subgroup codes: the scheme's order first, then the rest sorted, "unknown" last
     a_named = (a_person >= 0) & (person_label_text is not None)
     t_named = (t_person >= 0) & (person_label_text is not None)
-    used_people = pd.unique(np.concatenate([a_person[a_named], t_person[t_named]]))
     seen_set = set(pd.unique(a_own[~a_named])) | set(pd.unique(t_own[~t_named]))
     if person_label_text is not None:
-        seen_set |= set(pd.unique(person_label_text[used_people]))
+        used = np.zeros(len(person_label_text), dtype=bool)
+        used[a_person[a_named]] = True
+        used[t_person[t_named]] = True
+        seen_set |= set(pd.unique(person_label_text[used]))
     seen_set.discard(None)
     labels = [s for s in scheme_order if s in seen_set]
     labels += sorted(s for s in seen_set - set(labels) - {UNKNOWN})

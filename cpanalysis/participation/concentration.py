@@ -8,12 +8,10 @@ sort-and-bincount over integer codes (no loop over sessions).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
-from ._common import NOTE_INDIVIDUAL, _check, join_notes, prepare, scheme_order, subgroup_name
+from ._common import NOTE_INDIVIDUAL, join_notes, prepare, scheme_order, subgroup_name
 
 __all__ = ["gini", "top_share", "theil", "theil_between_test", "lorenz_curve", "individual_speaking",
            "speaking_concentration", "TOP_FRACTION"]

@@ -302,7 +302,8 @@ def participation(data, *, level="community", subgroup="subgroup", formats=None,
         ``population`` table. Without it ``representation_ratio`` is NA and the note says why.
     n_boot : int or None, default 999
         Bootstrap replicates for the parity interval (0: no interval; None: the exact limit of
-        infinitely many replicates, from binomial quantiles).
+        infinitely many replicates, from binomial quantiles: deterministic and much faster when
+        there are many units, e.g. ``level="session"`` on a large programme).
     seed : int, default 0
         Seed of the bootstrap.
     ci : float, default 0.95
@@ -683,8 +684,6 @@ def planning_group_composition(data, *, subgroup="subgroup", reference="communit
     idx = pd.MultiIndex.from_arrays([out["community_id"], out["subgroup"]])
     out["meeting_share"] = ref["presence_share"].reindex(idx).to_numpy(dtype=float, na_value=np.nan)
     out["population_share"] = ref["population_share"].reindex(idx).to_numpy(dtype=float, na_value=np.nan)
-    if comm["population_share"].isna().all():  # no reference presence: the population is still usable
-        pass
     out["ratio_to_meeting"] = np.where(out["meeting_share"] > 0, _div(out["planning_share"], out["meeting_share"]),
                                        np.nan)
     out["ratio_to_population"] = np.where(out["population_share"] > 0,

@@ -74,9 +74,9 @@ def suppress_small(table: pd.DataFrame, threshold: int = 5, *, counts: Sequence[
     Returns
     -------
     DataFrame
-        A copy with hidden cells set to ``marker``. ``.attrs["suppressed"]`` lists every hidden
-        cell as a dict (``row``: the index label, ``column``, ``reason``) and
-        ``.attrs["suppression"]`` the settings; read them with :func:`suppression_report`.
+        A copy with hidden cells set to ``marker``. ``.attrs["suppressed"]`` records every hidden
+        cell (arrays ``position``, ``column``, ``reason``) and ``.attrs["suppression"]`` the
+        settings and ``n_hidden``; read them as a table with :func:`suppression_report`.
 
     Notes
     -----
@@ -104,8 +104,9 @@ def suppress_small(table: pd.DataFrame, threshold: int = 5, *, counts: Sequence[
     if counts is None:
         counts = [c for c in tied if c in table.columns]
     hide = {}  # column -> boolean mask
-    reasons: list[dict] = []
-    index = table.index
+    rec_rows: list[np.ndarray] = []
+    rec_columns: list[np.ndarray] = []
+    rec_reasons: list[np.ndarray] = []
 
     def _mark(column: str, mask: np.ndarray, reason) -> None:
         if column not in table.columns or not mask.any():
@@ -114,9 +115,11 @@ def suppress_small(table: pd.DataFrame, threshold: int = 5, *, counts: Sequence[
         if not new.any():
             return
         hide[column] = hide.get(column, np.zeros(len(table), bool)) | new
-        for pos in np.flatnonzero(new):
-            reasons.append({"row": index[pos], "column": column,
-                            "reason": reason(pos) if callable(reason) else reason})
+        positions = np.flatnonzero(new)
+        rec_rows.append(positions)
+        rec_columns.append(np.full(len(positions), column, dtype=object))
+        rec_reasons.append(np.array([reason(p) for p in positions] if callable(reason)
+                                    else [reason] * len(positions), dtype=object))
 
     primary = {}
     for column in counts:
@@ -164,9 +167,13 @@ def suppress_small(table: pd.DataFrame, threshold: int = 5, *, counts: Sequence[
             out[column] = out[column].astype(object)
         out.loc[mask, column] = marker
     out.attrs = dict(table.attrs)
-    out.attrs["suppressed"] = reasons
+    rows = np.concatenate(rec_rows) if rec_rows else np.zeros(0, np.int64)
+    # compact arrays, not one dict per cell: pandas deep-copies attrs along with every derived frame
+    out.attrs["suppressed"] = {"position": rows,
+                               "column": np.concatenate(rec_columns) if rec_columns else np.zeros(0, object),
+                               "reason": np.concatenate(rec_reasons) if rec_reasons else np.zeros(0, object)}
     out.attrs["suppression"] = {"threshold": threshold, "counts": list(counts), "suppress_zero": suppress_zero,
-                                "complementary": complementary, "n_hidden": len(reasons)}
+                                "complementary": complementary, "n_hidden": int(len(rows))}
     return out
 
 
@@ -194,12 +201,11 @@ def suppression_report(table: pd.DataFrame) -> pd.DataFrame:
     if "suppressed" not in table.attrs:
         raise ValueError("suppression_report(): this table has not been through suppress_small()")
     keys = _key_columns(table) + (["subgroup"] if "subgroup" in table.columns else [])
-    rows = []
-    for entry in table.attrs["suppressed"]:
-        row = {"row": entry["row"]}
-        for key in keys:
-            row[key] = table.at[entry["row"], key]
-        row["column"] = entry["column"]
-        row["reason"] = entry["reason"]
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["row", *keys, "column", "reason"])
+    record = table.attrs["suppressed"]
+    positions = np.asarray(record["position"], dtype=np.int64)
+    out = table[keys].iloc[positions].reset_index(drop=True) if keys else pd.DataFrame(index=range(len(positions)))
+    out.insert(0, "row", table.index[positions])
+    out["column"] = pd.array(record["column"], dtype="string")
+    out["reason"] = pd.array(record["reason"], dtype="string")
+    out.attrs = {}
+    return out
