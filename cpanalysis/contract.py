@@ -18,6 +18,20 @@ TURN_KINDS = ("proposal", "support", "objection", "question", "other")
 PAIRWISE_CHOICES = ("harm_a", "harm_b", "tie")
 
 
+#: Harms that community-led child protection programmes commonly consider, as (harm_id, label,
+#: sensitive). The simulator and the shipped XLSForm start from this list; a programme uses its own.
+COMMON_HARMS: tuple[tuple[str, str, bool], ...] = (
+    ("out_of_school", "Children out of school", False),
+    ("teenage_pregnancy", "Teenage pregnancy", False),
+    ("heavy_work", "Heavy work", False),
+    ("not_with_parents", "Maltreatment of children not living with their parents", False),
+    ("early_marriage", "Early marriage", False),
+    ("physical_punishment", "Physical punishment", False),
+    ("sexual_abuse", "Sexual abuse", True),
+    ("neglect", "Neglect", False),
+)
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a contract table.

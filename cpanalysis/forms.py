@@ -24,30 +24,22 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import contract
+from .subgroups import STATUS_GROUPS, SubgroupScheme
+from .validation import KNOWN_MARGINALISED_REASONS
+
 FORM_ID = "cp_session"
 FORM_TITLE = "Community planning session"
 FORM_VERSION = "1"
 
 #: Head-count fields (``count_<subgroup>``): the default subgroup scheme's names.
-COUNT_SUBGROUPS = ("girls", "boys", "women", "men", "elders", "children", "adults")
-GROUPS = COUNT_SUBGROUPS + ("elites", "marginalised", "disability", "poorest", "minority", "displaced")
-GENDERS = ("female", "male", "other", "unknown")
-AGE_GROUPS = ("child", "youth", "adult", "elder")
-FORMATS = ("community_meeting", "small_group", "home_visit", "planning_group")
-KINDS = ("proposal", "support", "objection", "question", "other")
+COUNT_SUBGROUPS = SubgroupScheme.default().subgroups
+GROUPS = COUNT_SUBGROUPS + STATUS_GROUPS + KNOWN_MARGINALISED_REASONS
+GENDERS, AGE_GROUPS, FORMATS, KINDS = contract.GENDERS, contract.AGE_GROUPS, contract.SESSION_FORMATS, contract.TURN_KINDS
 ELITE_ROLES = ("chief", "religious_leader", "councillor", "committee_member", "wealthy_family", "other")
-REASONS = ("disability", "poorest", "minority", "displaced")
+REASONS = KNOWN_MARGINALISED_REASONS
 #: Example lists; a programme replaces them with its own (``harms``/``communities`` arguments).
-DEFAULT_HARMS = (
-    ("out_of_school", "Children out of school", False),
-    ("teenage_pregnancy", "Teenage pregnancy", False),
-    ("heavy_work", "Heavy work", False),
-    ("not_with_parents", "Maltreatment of children not living with their parents", False),
-    ("early_marriage", "Early marriage", False),
-    ("physical_punishment", "Physical punishment", False),
-    ("sexual_abuse", "Sexual abuse", True),
-    ("neglect", "Neglect", False),
-)
+DEFAULT_HARMS = contract.COMMON_HARMS
 DEFAULT_COMMUNITIES = tuple((f"C{i:02d}", f"Community {i:02d}", f"District {(i - 1) % 4 + 1}") for i in range(1, 13))
 
 

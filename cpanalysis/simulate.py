@@ -19,6 +19,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from .contract import COMMON_HARMS
 from .dataset import Dataset
 
 __all__ = ["simulate", "simulate_tables", "SAMPLE_ARGS", "HARMS", "SMALL_GROUPS"]
@@ -27,17 +28,7 @@ __all__ = ["simulate", "simulate_tables", "SAMPLE_ARGS", "HARMS", "SMALL_GROUPS"
 #: ``simulate(**SAMPLE_ARGS).save("data/sample", format="csv")``.
 SAMPLE_ARGS: dict = dict(n_communities=12, seed=2026)
 
-#: The harms (id, label, sensitive); ``n_harms`` takes the first ones.
-HARMS: tuple[tuple[str, str, bool], ...] = (
-    ("out_of_school", "Children out of school", False),
-    ("teenage_pregnancy", "Teenage pregnancy", False),
-    ("heavy_work", "Heavy work", False),
-    ("not_with_parents", "Maltreatment of children not living with their parents", False),
-    ("early_marriage", "Early marriage", False),
-    ("physical_punishment", "Physical punishment", False),
-    ("sexual_abuse", "Sexual abuse", True),
-    ("neglect", "Neglect", False),
-)
+HARMS = COMMON_HARMS
 
 #: The subgroups small groups are convened for (the default subgroup scheme's names).
 SMALL_GROUPS: tuple[str, ...] = ("girls", "boys", "women", "men", "elders")
