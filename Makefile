@@ -24,8 +24,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 ## run: serve the dashboard on the bundled sample at http://localhost:$(PORT)
 run: $(VENV)/.installed-run
-	$(BIN)/voila notebooks/dashboard.ipynb --port=$(PORT) --no-browser --Voila.ip=127.0.0.1 \
-		--theme=light --VoilaConfiguration.file_allowlist="['.*\.(png|csv|xlsx)']"
+	JUPYTER_PATH="$(CURDIR)/cpanalysis/resources/voila$${JUPYTER_PATH:+:$$JUPYTER_PATH}" MPLBACKEND=Agg \
+		$(BIN)/voila notebooks/dashboard.ipynb --port=$(PORT) --no-browser --Voila.ip=127.0.0.1 \
+		--template=cpanalysis --theme=light
 
 ## test: install the test dependencies (with Debian's chromium for browser tests) and run every test
 test: $(VENV)/.installed-test

@@ -59,7 +59,9 @@ def test_selecting_a_community_changes_tables_figures_and_reading(model):
 
 def test_reading_comes_from_the_library_or_says_not_available(model):
     if model.availability["reading"] == "available":
-        expected = str(cpanalysis.dominance.reading(model.data, model.community_id))
+        kwargs = model._dominance_kwargs(model._f("reading"))
+        assert kwargs["method"] == model.method and kwargs["weighting"] == model.weighting
+        expected = str(cpanalysis.reading(model.data, model.community_id, **kwargs))
         assert model.reading == expected
     else:
         assert "not available yet" in model.reading.lower()
@@ -171,6 +173,15 @@ def test_calls_reproduce_the_figures(model):
     assert "cpanalysis.participation(data, level='community', subgroup='subgroup'" in model.calls["presence_voice"]
     shown = model.community_tables["participation"]
     pd.testing.assert_frame_equal(shown.reset_index(drop=True), rows.reset_index(drop=True), check_dtype=False)
+
+
+def test_dominance_threshold_setting_reaches_the_library(model):
+    if model.availability["elite_dominance"] != "available":
+        pytest.skip("cpanalysis has no elite_dominance yet")
+    assert "parity_high" in model.dominance_defaults
+    model.dominance_thresholds = {**model.dominance_thresholds, "parity_high": 0.5}
+    assert "parity_high=0.5" in model.calls["dominance"]
+    assert model.community_tables["dominance"].attrs["settings"].parity_high == 0.5
 
 
 def test_unavailable_parts_say_so(model):

@@ -68,8 +68,8 @@ def _paired_bars(ax, labels, left, right, left_name, right_name, fmt, title, xla
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.45)
     ax.set_xlabel(xlabel)
-    ax.set_title(title, fontsize=11)
-    ax.legend(loc="lower right", fontsize=8, frameon=True)
+    ax.set_title(title, fontsize=11, pad=26)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 

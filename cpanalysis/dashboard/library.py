@@ -35,7 +35,11 @@ HOME = {
     "aggregate": "cpanalysis",
     "ranking_methods": "cpanalysis",
     "elite_dominance": "cpanalysis",
-    "reading": "cpanalysis.dominance",
+    "reading": "cpanalysis",
+    "decision_alignment": "cpanalysis",
+    "counterfactual_decisions": "cpanalysis",
+    "plot_alignment": "cpanalysis.dominance.plots",
+    "plot_counterfactual": "cpanalysis.dominance.plots",
 }
 
 

@@ -32,7 +32,7 @@ ALL = "All"
 DEFAULT_METHOD = "borda"
 WEIGHTINGS = ("ranker", "subgroup")
 #: Columns of the programme overview, in the order shown.
-OVERVIEW_COLUMNS = ("community_id", "name", "district", "reading", "decision", "n_attendees_unit",
+OVERVIEW_COLUMNS = ("community_id", "name", "district", "reading", "elite_gap", "decision", "n_attendees_unit",
                     "n_turns_unit", "lowest_parity_subgroup", "lowest_parity", "elite_parity",
                     "gini")
 
@@ -189,7 +189,7 @@ class DashboardModel(t.HasTraits):
         self._lib["plot_counterfactual"] = find_first("plot_counterfactual", "counterfactual_plot")
         self.availability = {name: "available" if f.available else (f.reason or "not available yet")
                              for name, f in self._lib.items()}
-        self.dominance_defaults = self._lib["elite_dominance"].defaults()
+        self.dominance_defaults = _dominance_defaults(self._lib["elite_dominance"])
         if not self.dominance_thresholds:
             self.dominance_thresholds = dict(self.dominance_defaults)
         methods = self._lib["ranking_methods"].func() if self._lib["ranking_methods"].available else []
@@ -260,8 +260,29 @@ class DashboardModel(t.HasTraits):
             return None
         key = ("dominance", self.method, self.weighting, tuple(sorted(self.dominance_thresholds.items())))
         if key not in self._cache:
-            self._cache[key] = found.func(self.data, **self._dominance_kwargs(found))
-        return self._cache[key]
+            self._cache[key] = self._dominance_analysis(found)
+        return self._cache[key]["table"]
+
+    def _current_analysis(self) -> dict:
+        self._dominance_table()
+        return self._cache[("dominance", self.method, self.weighting,
+                            tuple(sorted(self.dominance_thresholds.items())))]
+
+    def _dominance_analysis(self, found: Found) -> dict:
+        """The dominance analysis of every community, once per settings.
+
+        ``cpanalysis.reading`` accepts the analysis of ``cpanalysis.dominance.core.analyse`` so that
+        reading one community does not recompute the whole programme; its ``table`` is what
+        ``elite_dominance`` returns with the same settings.
+        """
+        kwargs = self._dominance_kwargs(found)
+        try:
+            from cpanalysis.dominance.core import analyse
+            from cpanalysis.dominance.settings import resolve_settings
+
+            return analyse(self.data, resolve_settings(**kwargs))
+        except ImportError:
+            return {"table": found.func(self.data, **kwargs)}
 
     def _dominance_kwargs(self, found: Found) -> dict:
         kwargs = {k: v for k, v in self.dominance_thresholds.items() if found.accepts(k)}
@@ -335,9 +356,11 @@ class DashboardModel(t.HasTraits):
         dominance = self._dominance_table()
         if dominance is not None and len(dominance):
             level_col = next((c for c in ("reading_level", "level", "reading") if c in dominance), None)
+            first = dominance.drop_duplicates("community_id").set_index("community_id")
             if level_col is not None:
-                out["reading"] = dominance.drop_duplicates("community_id").set_index("community_id")[level_col] \
-                    .reindex(out.index).astype(object)
+                out["reading"] = first[level_col].reindex(out.index).astype(object)
+            if "gap" in first:
+                out["elite_gap"] = first["gap"].reindex(out.index)
         if "reading" not in out and "elite_parity" in out:
             out["reading"] = "participation only"
         out = out.reset_index(drop=True)
@@ -479,16 +502,24 @@ class DashboardModel(t.HasTraits):
             table = self._dominance_table()
             tables["dominance"] = self.suppress(table[table["community_id"] == cid])
             calls["dominance"] = call_text(dom, "data", **self._dominance_kwargs(dom))
-            for name in ("plot_alignment", "plot_counterfactual"):
+            analysis = self._current_analysis()
+            inputs = {"plot_alignment": ("alignment", "decision_alignment", {}),
+                      "plot_counterfactual": ("counterfactual", "counterfactual_decisions",
+                                              {"labels": dict(zip(self.data.harms["harm_id"], self.data.harms["label"]))})}
+            for name, (part_name, source, extra) in inputs.items():
                 plot = self._f(name)
-                if plot.available:
+                if plot.available and part_name in analysis:
                     try:
-                        figs[name] = figures.library_plot_png(plot.func, self.data, community_id=cid)
-                        calls[name] = call_text(plot, "data", community_id=cid)
+                        figs[name] = figures.library_plot_png(plot.func, analysis[part_name], cid,
+                                                              size=(5.6, 3.4), **extra)
+                        calls[name] = (f"{call_text(source, 'data', **self._dominance_kwargs(dom))}\n"
+                                       f"{call_text(plot, source + '_table', repr(cid))}")
                     except Exception as error:
                         notes[name] = f"{plot.name} could not draw this community: {error}"
             if read.available:
-                self.reading = str(read.func(self.data, cid, **self._dominance_kwargs(read)))
+                extra = {"analysis": analysis} if "alignment" in analysis and read.accepts("analysis") \
+                    else self._dominance_kwargs(read)
+                self.reading = str(read.func(self.data, cid, **extra))
                 calls["reading"] = call_text(read, "data", repr(cid), **self._dominance_kwargs(read))
             else:
                 self.reading = "The plain-language reading is not available yet."
@@ -592,6 +623,24 @@ class DashboardModel(t.HasTraits):
             raise ValueError(f"export: kind must be csv, xlsx or png, not {kind!r}")
         self.exported = [str(p) for p in paths]
         return paths
+
+
+#: Settings of the dominance analysis offered as thresholds in the settings panel.
+DOMINANCE_THRESHOLDS = ("alpha", "parity_high", "proposal_parity_high", "adopted_share_high",
+                        "min_proposals", "min_rankers", "min_count", "tie_penalty")
+
+
+def _dominance_defaults(found: Found) -> dict:
+    """The dominance thresholds and their defaults (from ``DominanceSettings`` when it exists)."""
+    if not found.available:
+        return {}
+    settings = find("DominanceSettings")
+    if settings.available:
+        import dataclasses
+
+        fields = {f.name: f.default for f in dataclasses.fields(settings.func)}
+        return {k: fields[k] for k in DOMINANCE_THRESHOLDS if k in fields}
+    return found.defaults()
 
 
 def _safe(name: str) -> str:

@@ -29,7 +29,7 @@ CSS = """
 .cp-table th { background: #f0f0f0; text-align: left; padding: 3px 8px; position: sticky; top: 0; }
 .cp-table td { padding: 2px 8px; border-bottom: 1px solid #e3e3e3; }
 .cp-note { color: #444; font-size: 13px; }
-.cp-reading { border-left: 4px solid #0072B2; padding: 6px 10px; background: #f5f9fc; font-size: 14px; }
+.cp-reading { white-space: pre-wrap; border-left: 4px solid #0072B2; padding: 6px 10px; background: #f5f9fc; font-size: 14px; }
 .cp-missing { border: 1px dashed #999; padding: 8px 12px; color: #333; background: #fafafa; }
 .cp-problems { border-left: 4px solid #D55E00; padding: 6px 10px; background: #fff6f0; }
 .cp-calls pre { white-space: pre-wrap; font-size: 12px; background: #f6f6f6; padding: 6px; }
@@ -128,6 +128,7 @@ class ProgrammeView(w.VBox):
         self.model = model
         small = w.Layout(width="240px")
         self.district = w.Dropdown(description="District", layout=small)
+        self.district.add_class("cp-district")
         self.cycle = w.Dropdown(description="Cycle", layout=small)
         self.format = w.Dropdown(description="Session format", layout=w.Layout(width="300px"),
                                  style={"description_width": "initial"})
@@ -165,10 +166,11 @@ class CommunityView(w.VBox):
         self.model = model
         self.picker = w.Dropdown(description="Community", layout=w.Layout(width="320px"))
         bind_choice(model, "community_id", "community_ids", self.picker)
+        self.picker.add_class("cp-community-picker")
         self.reading = w.HTML()
         self.reading.add_class("cp-reading-box")
-        self.dominance = w.VBox()
         self.tables = w.HTML()
+        self.tables.add_class("cp-tables")
         super().__init__([
             self.picker,
             w.HBox([Chart(model, "presence_voice", layout=w.Layout(width="58%")),
@@ -185,6 +187,8 @@ class CommunityView(w.VBox):
         self.reading.value = f"<div class='cp-reading'>{html.escape(self.model.reading)}</div>"
         parts = []
         for name, table in self.model.community_tables.items():
+            if name == "dominance" and table is not None and len(table) == 1:
+                table = table.T.reset_index().set_axis(["signal", "value"], axis=1)
             parts.append(f"<h4>{html.escape(name.replace('_', ' '))}</h4>" + table_html(table, max_rows=30))
         self.tables.value = "".join(parts)
 
@@ -196,6 +200,7 @@ class SessionView(w.VBox):
         self.model = model
         self.picker = w.Dropdown(description="Session", layout=w.Layout(width="320px"))
         bind_choice(model, "session_id", "session_ids", self.picker)
+        self.picker.add_class("cp-session-picker")
         self.tables = w.HTML()
         super().__init__([
             w.HTML("<p class='cp-note'>Sessions of the community chosen in the Community tab, within the filters.</p>"),
@@ -220,6 +225,7 @@ class SettingsView(w.VBox):
         self.method = w.Dropdown(description="Aggregation method", style={"description_width": "initial"},
                                  layout=w.Layout(width="330px"))
         bind_choice(model, "method", "methods", self.method)
+        self.method.add_class("cp-method")
         self.weighting = w.ToggleButtons(description="Weighting", options=[
             ("every ranker equal", "ranker"), ("every subgroup equal", "subgroup")],
             style={"button_width": "160px"})
@@ -254,7 +260,8 @@ class SettingsView(w.VBox):
         else:
             boxes = []
             for name, value in defaults.items():
-                box = w.FloatText(description=name, value=self.model.dominance_thresholds.get(name, value),
+                kind = w.IntText if isinstance(value, int) else w.FloatText
+                box = kind(description=name, value=self.model.dominance_thresholds.get(name, value),
                                   style={"description_width": "initial"})
                 box.observe(lambda change, key=name: self._set_threshold(key, change["new"]), names="value")
                 boxes.append(box)
@@ -277,6 +284,7 @@ class DataView(w.VBox):
         self.open_button = w.Button(description="Open", button_style="primary")
         self.open_button.on_click(lambda _: model.load_path(self.path.value))
         self.upload = w.FileUpload(accept=".zip,.csv,.xlsx", multiple=True, description="Upload files")
+        self.upload.add_class("cp-upload")
         self.upload.observe(self._uploaded, names="value")
         self.problems = w.HTML()
         self.problems.add_class("cp-problems-box")
