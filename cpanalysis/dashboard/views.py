@@ -37,6 +37,21 @@ CSS = """
 """
 
 
+#: Column headings in plain words for people reading the page (exports keep the library's names).
+PLAIN_HEADINGS = {
+    "community_id": "community", "elite_gap": "elite gap", "decision": "first harm chosen",
+    "n_attendees_unit": "attendances", "n_turns_unit": "speaking turns",
+    "lowest_parity_subgroup": "heard least", "lowest_parity": "their parity", "elite_parity": "elite parity",
+    "gini": "Gini", "presence_share": "share present", "voice_share_turns": "share of turns",
+    "voice_share_time": "share of time", "parity_ci_low": "parity, low", "parity_ci_high": "parity, high",
+    "n_attendees": "attendances", "n_turns": "turns", "silence_rate": "never spoke",
+}
+
+
+def plain_heading(column) -> str:
+    return PLAIN_HEADINGS.get(str(column), str(column).replace("_", " "))
+
+
 def table_html(table: pd.DataFrame | None, *, max_rows: int | None = None, empty: str = "Nothing to show.") -> str:
     """A DataFrame as a plain HTML table; numbers rounded for reading, hidden cells as '–'."""
     if table is None or len(table) == 0:
@@ -53,7 +68,7 @@ def table_html(table: pd.DataFrame | None, *, max_rows: int | None = None, empty
             return f"{value:.2f}"
         return html.escape(str(value))
 
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    head = "".join(f"<th title='{html.escape(str(c))}'>{html.escape(plain_heading(c))}</th>" for c in shown.columns)
     rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
                    for row in shown.itertuples(index=False))
     more = "" if max_rows is None or len(table) <= max_rows else \
@@ -144,9 +159,10 @@ class ProgrammeView(w.VBox):
         self.table.add_class("cp-programme-table")
         self.help = w.HTML(
             "<p class='cp-note'><b>reading</b>: the elite-dominance reading when available; "
-            "<b>lowest_parity</b>: the subgroup heard least for its presence (1 = heard in proportion, "
-            "0.5 = half its fair share); <b>elite_parity</b>: the same for elites (above 1 = heard more "
-            "than their share); <b>gini</b>: 0 = everyone spoke equally, 1 = one person spoke. "
+            "<b>heard least</b>: the subgroup with the lowest parity, its share of turns over its share of "
+            "those present (<b>their parity</b>: 1 = heard in proportion, 0.5 = half its fair share); "
+            "<b>elite parity</b>: the same for elites (above 1 = heard more than their share); "
+            "<b>Gini</b>: 0 = everyone spoke equally, 1 = one person spoke. "
             "'–' = hidden because fewer than the suppression threshold, or not recorded. "
             "Open a community in the <b>Community</b> tab.</p>")
         super().__init__([w.HBox([self.district, self.cycle, self.format]),
