@@ -41,3 +41,15 @@ def output_dir() -> Path:
     """Where tests leave files worth looking at (screenshots, figures)."""
     OUTPUT.mkdir(exist_ok=True)
     return OUTPUT
+
+
+def assert_same_tables(expected, got):
+    """The tables an export of the shipped form carries are the same in both datasets (importer round trips)."""
+    import pandas as pd
+
+    from cpanalysis.importers.exports import form_tables
+
+    a, b = form_tables(expected), form_tables(got)
+    assert sorted(a) == sorted(b)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_dtype=False, obj=name)

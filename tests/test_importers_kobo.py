@@ -17,6 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 import cpanalysis
+from conftest import assert_same_tables
 from cpanalysis.importers import detect_format, import_export
 from cpanalysis.importers.exports import form_for, form_tables, write_kobo_csv, write_kobo_xlsx
 
@@ -26,13 +27,6 @@ def programme(tmp_path_factory):
     data = cpanalysis.simulate(2, seed=11)
     folder = tmp_path_factory.mktemp("kobo")
     return data, form_for(data, folder / "form.xlsx"), folder
-
-
-def assert_same_tables(expected, got):
-    a, b = form_tables(expected), form_tables(got)
-    assert sorted(a) == sorted(b)
-    for name in a:
-        pd.testing.assert_frame_equal(a[name], b[name], check_dtype=False, obj=name)
 
 
 def test_kobo_xlsx_round_trip(programme):

@@ -23,6 +23,7 @@ import pytest
 import requests
 
 import cpanalysis
+from conftest import assert_same_tables
 from cpanalysis.importers import detect_format, import_export, pull_odk_central
 from cpanalysis.importers.exports import form_for, form_tables, odata_submissions, write_odk_zip
 
@@ -34,13 +35,6 @@ def programme(tmp_path_factory):
     data = cpanalysis.simulate(2, seed=12)
     folder = tmp_path_factory.mktemp("odk")
     return data, form_for(data, folder / "form.xlsx"), folder
-
-
-def assert_same_tables(expected, got):
-    a, b = form_tables(expected), form_tables(got)
-    assert sorted(a) == sorted(b)
-    for name in a:
-        pd.testing.assert_frame_equal(a[name], b[name], check_dtype=False, obj=name)
 
 
 def test_odk_zip_round_trip(programme):
