@@ -44,6 +44,11 @@ def _is_na(value) -> bool:
         return False
 
 
+#: Parity intervals in the dashboard use the bootstrap's exact limit (binomial quantiles): the same
+#: interval without resampling noise, and fast enough to recompute when a session format is chosen.
+PARITY_N_BOOT = None
+
+
 class DashboardModel(t.HasTraits):
     """State of one dashboard session (one kernel) and the library calls behind it."""
 
@@ -234,9 +239,11 @@ class DashboardModel(t.HasTraits):
         part = self._f("participation")
         if part.available:
             for level in ("community", "cycle", "session"):
-                out[level] = part.func(self.data, level=level, subgroup="subgroup", formats=fmt)
-            out["status_community"] = part.func(self.data, level="community", subgroup="status", formats=fmt)
-            out["status_cycle"] = part.func(self.data, level="cycle", subgroup="status", formats=fmt)
+                out[level] = part.func(self.data, level=level, subgroup="subgroup", formats=fmt, n_boot=PARITY_N_BOOT)
+            out["status_community"] = part.func(self.data, level="community", subgroup="status", formats=fmt,
+                                               n_boot=PARITY_N_BOOT)
+            out["status_cycle"] = part.func(self.data, level="cycle", subgroup="status", formats=fmt,
+                                           n_boot=PARITY_N_BOOT)
         conc = self._f("speaking_concentration")
         if conc.available:
             for level in ("community", "cycle"):
@@ -392,8 +399,10 @@ class DashboardModel(t.HasTraits):
         self.community_ids = ids
         level = self._level()
         self.calls = {**self.calls, "overview": "\n".join([
-            call_text(self._f("participation"), "data", level=level, subgroup="subgroup", formats=self._formats_arg()),
-            call_text(self._f("participation"), "data", level=level, subgroup="status", formats=self._formats_arg()),
+            call_text(self._f("participation"), "data", level=level, subgroup="subgroup", formats=self._formats_arg(),
+                      n_boot=PARITY_N_BOOT),
+            call_text(self._f("participation"), "data", level=level, subgroup="status", formats=self._formats_arg(),
+                      n_boot=PARITY_N_BOOT),
             call_text(self._f("speaking_concentration"), "data", level=level, formats=self._formats_arg()),
             call_text(self._f("elite_dominance"), "data", **self._dominance_kwargs(self._f("elite_dominance")))
             if self._f("elite_dominance").available else "# elite_dominance: not available yet",
@@ -448,7 +457,8 @@ class DashboardModel(t.HasTraits):
             rows = self.suppress(self._rows(ptables[level], community=cid))
             tables["participation"] = rows
             figs["presence_voice"] = figures.presence_voice_png(rows, f"Presence and voice by subgroup, {title_unit}")
-            calls["presence_voice"] = call_text(part, "data", level=level, subgroup="subgroup", formats=fmt) + \
+            calls["presence_voice"] = call_text(part, "data", level=level, subgroup="subgroup", formats=fmt,
+                                                n_boot=PARITY_N_BOOT) + \
                 f"  # rows of community_id == {cid!r}" + (f", cycle == {self.cycle}" if self.cycle != ALL else "")
         else:
             notes["presence_voice"] = f"Participation measures are not available yet ({part.reason})."
