@@ -214,6 +214,10 @@ class DashboardModel(t.HasTraits):
             self.problems = None
             self._participation_tables(None)  # the heavy part, cached
             self._dominance_table()
+            for cycle in self.cycles[1:]:  # each cycle's overview once, so choosing a cycle is instant
+                self.cycle = cycle
+                self._overview_all()
+            self.cycle = ALL
             self.sort_columns = [c for c in OVERVIEW_COLUMNS if c in self._overview_all().columns]
             if self.sort_by not in self.sort_columns:
                 self.sort_by = "community_id"
