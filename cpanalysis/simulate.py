@@ -14,7 +14,7 @@ against the truth.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -415,7 +415,6 @@ def simulate_tables(
     })
     harms_table = pd.DataFrame({"harm_id": harm_ids, "label": [h[1] for h in harms],
                                 "sensitive": [h[2] for h in harms]})
-    sub = cat("sub")
     participants_table = pd.DataFrame({
         "participant_id": person_ids,
         "community_id": np.repeat(community_ids, n_people),

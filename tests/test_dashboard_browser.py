@@ -7,7 +7,6 @@ tests/output/screenshots/.
 
 from __future__ import annotations
 
-import io
 import os
 import socket
 import subprocess

@@ -1,7 +1,5 @@
 """elite_dominance and reading on simulated data, missing data, and the FPR/power simulations."""
 
-import numpy as np
-import pandas as pd
 import pytest
 
 import cpanalysis

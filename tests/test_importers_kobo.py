@@ -12,14 +12,13 @@ from __future__ import annotations
 import csv
 import io
 
-import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
 import cpanalysis
 from conftest import assert_same_tables
 from cpanalysis.importers import detect_format, import_export
-from cpanalysis.importers.exports import form_for, form_tables, write_kobo_csv, write_kobo_xlsx
+from cpanalysis.importers.exports import form_for, write_kobo_csv, write_kobo_xlsx
 
 
 @pytest.fixture(scope="module")

@@ -18,14 +18,13 @@ import json
 import zipfile
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import requests
 
 import cpanalysis
 from conftest import assert_same_tables
 from cpanalysis.importers import detect_format, import_export, pull_odk_central
-from cpanalysis.importers.exports import form_for, form_tables, odata_submissions, write_odk_zip
+from cpanalysis.importers.exports import form_for, odata_submissions, write_odk_zip
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "odk"
 

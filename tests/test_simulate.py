@@ -7,7 +7,6 @@ margin is safe; the numbers quoted in comments were measured with the seeds used
 
 from __future__ import annotations
 
-import re
 import time
 
 import numpy as np

@@ -16,7 +16,7 @@ import ipywidgets as w
 import pandas as pd
 import traitlets as t
 
-from .model import ALL, DashboardModel
+from .model import DashboardModel
 
 #: Rows of the programme table shown at once (the rest: sort or filter, or export).
 PAGE_ROWS = 40
