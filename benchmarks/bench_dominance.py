@@ -17,7 +17,7 @@ from cpanalysis.dominance.core import analyse
 from cpanalysis.dominance.permutation import gap_problem, gap_statistic, permutation_test
 from cpanalysis.dominance.settings import DominanceSettings
 from cpanalysis.dominance.signals import prepare_rankings
-from cpanalysis.dominance.validate import gap_tests
+from cpanalysis.dominance.calibration import gap_tests
 
 
 def one_at_a_time(problem, n_perm: int, rng: np.random.Generator) -> float:

@@ -100,14 +100,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     import cpanalysis
-    from cpanalysis.participation import participation, speaking_concentration
-    from cpanalysis.participation._common import prepare
+    from cpanalysis.inclusion import participation, speaking_concentration
+    from cpanalysis.inclusion._common import prepare
 
     start = time.perf_counter()
-    if hasattr(cpanalysis, "simulate"):
-        data = cpanalysis.simulate(args.communities, seed=args.seed)
-    else:  # pragma: no cover - the simulator is part of the package
-        raise SystemExit("cpanalysis.simulate is not available")
+    data = cpanalysis.simulate(args.communities, seed=args.seed)
     print(f"simulated {data!r} in {time.perf_counter() - start:.1f} s")
     n_sessions, n_turns = len(data.sessions), len(data.turns)
     n_att = len(data.attendance) if data.attendance is not None else 0

@@ -16,10 +16,10 @@ from .contract import CONTRACT_VERSION, TABLES
 from .dataset import Dataset, load, sample_path, validate
 from .problems import DatasetError, Problem
 from .subgroups import SubgroupScheme
-from .simulate import simulate, simulate_tables, SAMPLE_ARGS
+from .simulation import simulate, simulate_tables, SAMPLE_ARGS
 
 # --- participation and inclusiveness measures ---
-from .participation import (gini, individual_speaking, interruptions, lorenz_curve, participation,
+from .inclusion import (gini, individual_speaking, interruptions, lorenz_curve, participation,
                             planning_group_composition, presence_share, proposal_uptake,
                             representation_ratio, silence_rate, speaking_concentration, suppress_small,
                             suppression_report, theil, theil_between_test, top_share, voice_parity,

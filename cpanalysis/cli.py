@@ -44,7 +44,7 @@ def _add_simulate(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_simulate(args: argparse.Namespace) -> int:
-    from .simulate import SAMPLE_ARGS, simulate
+    from .simulation import SAMPLE_ARGS, simulate
 
     seed = SAMPLE_ARGS["seed"] if args.seed is None else args.seed
     data = simulate(args.communities, seed=seed, elite_influence=args.elite_influence)

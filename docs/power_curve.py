@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from cpanalysis.dominance.validate import rejection_rate  # noqa: E402
+from cpanalysis.dominance.calibration import rejection_rate  # noqa: E402
 
 N_COMMUNITIES, N_PERM, ALPHA, SEED = 400, 1000, 0.05, 2026
 OUT = Path(__file__).resolve().parent / "figures"

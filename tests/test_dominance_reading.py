@@ -5,7 +5,7 @@ import pytest
 import cpanalysis
 from cpanalysis import Dataset
 from cpanalysis.dominance import DominanceSettings, LEVELS
-from cpanalysis.dominance.validate import rejection_rate
+from cpanalysis.dominance.calibration import rejection_rate
 
 
 @pytest.fixture(scope="module")

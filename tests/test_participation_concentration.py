@@ -14,7 +14,7 @@ from inequality.gini import Gini
 from inequality.theil import Theil, TheilD, TheilDSim
 from test_participation_helpers import T, make_data
 
-from cpanalysis.participation import (example_dataset, gini, individual_speaking, lorenz_curve,
+from cpanalysis.inclusion import (example_dataset, gini, individual_speaking, lorenz_curve,
                                       speaking_concentration, theil, theil_between_test, top_share)
 
 

@@ -10,7 +10,7 @@ import pytest
 from test_participation_helpers import T, make_data
 
 import cpanalysis
-from cpanalysis.participation import (example_dataset, interruptions, participation, planning_group_composition,
+from cpanalysis.inclusion import (example_dataset, interruptions, participation, planning_group_composition,
                                       presence_share, proposal_uptake, representation_ratio, silence_rate,
                                       speaking_concentration, voice_parity, voice_share)
 

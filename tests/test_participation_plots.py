@@ -10,16 +10,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from cpanalysis.participation import (OKABE_ITO, example_dataset, lorenz_curve, plot_lorenz,  # noqa: E402
+from cpanalysis.inclusion import (OKABE_ITO, example_dataset, lorenz_curve, plot_lorenz,  # noqa: E402
                                       plot_parity_cycles, plot_presence_voice, voice_parity)
 
 
 def test_import_does_not_touch_rcparams():
     import importlib
 
-    # cpanalysis.participation is also the name of the function at the top level, so the
-    # submodule is reached through importlib (sys.modules), not attribute access
-    plots = importlib.import_module("cpanalysis.participation.plots")
+    plots = importlib.import_module("cpanalysis.inclusion.plots")
     before = dict(matplotlib.rcParams)
     importlib.reload(plots)
     assert dict(matplotlib.rcParams) == before

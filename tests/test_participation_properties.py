@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_participation_helpers import PEOPLE, T, make_data
 
-from cpanalysis.participation import gini, participation, speaking_concentration, theil
+from cpanalysis.inclusion import gini, participation, speaking_concentration, theil
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LEVELS = ["session", "community", "cycle", "programme"]

@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 from inequality.gini import Gini  # noqa: E402
 
 import cpanalysis  # noqa: E402
-from cpanalysis.participation import (individual_speaking, participation, planning_group_composition,  # noqa: E402
+from cpanalysis.inclusion import (individual_speaking, participation, planning_group_composition,  # noqa: E402
                                       speaking_concentration, suppress_small, suppression_report)
 
 MODULES = ["measures", "concentration", "suppression", "plots", "_example"]
@@ -22,7 +22,7 @@ MODULES = ["measures", "concentration", "suppression", "plots", "_example"]
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name):
-    module = importlib.import_module(f"cpanalysis.participation.{name}")
+    module = importlib.import_module(f"cpanalysis.inclusion.{name}")
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and (result.attempted > 0 or name == "_example")
 

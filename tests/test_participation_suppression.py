@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpanalysis.participation import (TIED_COLUMNS, example_dataset, participation, speaking_concentration,
+from cpanalysis.inclusion import (TIED_COLUMNS, example_dataset, participation, speaking_concentration,
                                       suppress_small, suppression_report)
 
 

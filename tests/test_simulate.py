@@ -1,4 +1,4 @@
-"""Tests of the seeded simulator (cpanalysis.simulate) and of the bundled sample it made.
+"""Tests of the seeded simulator (cpanalysis.simulation) and of the bundled sample it made.
 
 The behavioural tests compare averages over many simulated communities with fixed seeds. Each
 states the direction the generative model (see the Notes of ``simulate``) implies and why its
@@ -15,7 +15,7 @@ import pandas.testing as pdt
 import pytest
 
 import cpanalysis
-from cpanalysis.simulate import ELITE_ROLES, HARMS, SAMPLE_ARGS, SMALL_GROUPS, simulate, simulate_tables
+from cpanalysis.simulation import ELITE_ROLES, HARMS, SAMPLE_ARGS, SMALL_GROUPS, simulate, simulate_tables
 
 TABLE_NAMES = ("communities", "population", "harms", "participants", "sessions", "attendance", "turns",
                "rankings", "pairwise", "decisions")

@@ -101,7 +101,7 @@ def counts_png(table: pd.DataFrame, title: str) -> bytes:
 
 
 def lorenz_png(curves: dict[str, pd.DataFrame], title: str) -> bytes:
-    """Lorenz curves of speaking (from :func:`cpanalysis.participation.lorenz_curve`), one per unit.
+    """Lorenz curves of speaking (from :func:`cpanalysis.inclusion.lorenz_curve`), one per unit.
 
     ``curves``: label -> curve table; the label should carry the Gini.
     """

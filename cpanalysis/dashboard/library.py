@@ -18,8 +18,8 @@ import pandas as pd
 #: Modules searched, in order, for a public name.
 MODULES = (
     "cpanalysis",
-    "cpanalysis.participation",
-    "cpanalysis.participation.plots",
+    "cpanalysis.inclusion",
+    "cpanalysis.inclusion.plots",
     "cpanalysis.rankings",
     "cpanalysis.rankings.plots",
     "cpanalysis.dominance",
@@ -90,7 +90,7 @@ def _import(module: str):
 
 def find(name: str) -> Found:
     """The first callable called ``name`` in :data:`MODULES` (modules, e.g. a subpackage
-    ``cpanalysis.participation`` shadowing its own function, are skipped)."""
+    ``cpanalysis.inclusion`` shadowing its own function, are skipped)."""
     reasons = []
     for module_name in MODULES:
         module, reason = _import(module_name)

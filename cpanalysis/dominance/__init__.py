@@ -7,8 +7,9 @@ readings in :mod:`.reading`; plots in :mod:`cpanalysis.dominance.plots` (importe
 from .settings import DominanceSettings
 from .signals import counterfactual_decisions, decision_alignment, topk_distance, voice_signals
 from .permutation import p_value, permutation_test, pooled_permutation_test
-from .reading import LEVELS, reading, reading_level
+from .wording import LEVELS, reading, reading_level
 from .core import elite_dominance, programme_dominance
+from . import plots  # matplotlib is imported only when a plot is drawn
 
 __all__ = ["DominanceSettings", "LEVELS", "counterfactual_decisions", "decision_alignment", "elite_dominance",
            "p_value", "permutation_test", "pooled_permutation_test", "programme_dominance", "reading",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .permutation import bootstrap_gap, gap_problem, gap_statistic, observed_sums, permutation_test, \
     pooled_permutation_test
-from .reading import LEVELS, reading_level
+from .wording import LEVELS, reading_level
 from .settings import DominanceSettings, resolve_settings
 from .signals import ELITES, counterfactual_decisions, counterfactual_summary, prepare_rankings, voice_signals
 

@@ -519,7 +519,7 @@ def voice_signals(data, *, settings: DominanceSettings | None = None, communitie
 
     Notes
     -----
-    The same definitions as the participation measures (:mod:`cpanalysis.participation`):
+    The same definitions as the participation measures (:mod:`cpanalysis.inclusion`):
     presence share = attendances of the group / attendances, voice share = turns / turns, voice
     parity = voice share / presence share (Karpowitz, Mendelberg & Shaker 2012), computed here
     for elites against everybody else, in ``settings.voice_formats`` sessions.

@@ -11,6 +11,7 @@ from .convert import pairwise_to_rankings
 from .core import aggregate, bradley_terry, subgroup_matrix, subgroup_rankings
 from .agreement import kendall_w, pairwise_agreement
 from .bootstrap import bootstrap_rankings
+from . import plots  # matplotlib is imported only when a plot is drawn
 
 __all__ = [
     "RANKING_METHODS",

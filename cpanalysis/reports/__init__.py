@@ -3,7 +3,7 @@
 ``cpanalysis report PATH -o report.html`` runs ``notebooks/report.ipynb`` (a copy ships in
 ``cpanalysis/resources/report.ipynb`` for installed packages) with the parameters given, then
 renders it to HTML with the code hidden. The notebook only calls :class:`Report`; every number
-comes from the library's public measures (``cpanalysis.participation``,
+comes from the library's public measures (``cpanalysis.inclusion``,
 ``cpanalysis.subgroup_rankings``, ``cpanalysis.elite_dominance``, ``cpanalysis.reading``,
 ``cpanalysis.suppress_small``); a part of the library that this version does not have is reported
 as "not available in this version". Nothing is computed here.
@@ -215,7 +215,7 @@ class Report:
             self._missing(f"Suppression of counts below {self.threshold}")
         shown = table[[c for c in PARTICIPATION_COLUMNS if c in table.columns]]
         self._table(shown)
-        plot = _plots("cpanalysis.participation.plots", "plot_presence_voice")
+        plot = _plots("cpanalysis.inclusion.plots", "plot_presence_voice")
         if plot is None:
             self._missing("Presence and voice figure")
             return

@@ -52,7 +52,7 @@ def plot_presence_voice(table: pd.DataFrame, *, voice: str = "voice_share_turns"
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from cpanalysis.participation import example_dataset, voice_parity, plot_presence_voice
+    >>> from cpanalysis.inclusion import example_dataset, voice_parity, plot_presence_voice
     >>> ax = plot_presence_voice(voice_parity(example_dataset(), n_boot=0))
     >>> [t.get_text() for t in ax.get_xticklabels()]
     ['girls', 'women', 'men', 'elders']
@@ -104,7 +104,7 @@ def plot_lorenz(table: pd.DataFrame, *, gini: float | None = None, label: str = 
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from cpanalysis.participation import lorenz_curve, plot_lorenz
+    >>> from cpanalysis.inclusion import lorenz_curve, plot_lorenz
     >>> ax = plot_lorenz(lorenz_curve([0, 1, 1, 2]))
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['equality', 'speaking (Gini 0.38)']
@@ -147,7 +147,7 @@ def plot_parity_cycles(table: pd.DataFrame, *, parity: str = "parity", ax=None):
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> import pandas as pd
-    >>> from cpanalysis.participation import plot_parity_cycles
+    >>> from cpanalysis.inclusion import plot_parity_cycles
     >>> t = pd.DataFrame({"cycle": [1, 2, 1, 2], "subgroup": ["girls", "girls", "men", "men"],
     ...                   "parity": [0.3, 0.6, 1.8, 1.4]})
     >>> len(plot_parity_cycles(t).get_lines()) >= 3

@@ -88,7 +88,7 @@ def suppress_small(table: pd.DataFrame, threshold: int = 5, *, counts: Sequence[
     Examples
     --------
     >>> import pandas as pd
-    >>> from cpanalysis.participation import suppress_small, suppression_report
+    >>> from cpanalysis.inclusion import suppress_small, suppression_report
     >>> t = pd.DataFrame({"subgroup": ["girls", "boys"], "n_attendees": [3, 12],
     ...                   "presence_share": [0.2, 0.8]})
     >>> s = suppress_small(t, complementary=False)
@@ -194,7 +194,7 @@ def suppression_report(table: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> from cpanalysis.participation import suppress_small, suppression_report
+    >>> from cpanalysis.inclusion import suppress_small, suppression_report
     >>> len(suppression_report(suppress_small(pd.DataFrame({"n_attendees": [7, 9]}))))
     0
     """

@@ -370,7 +370,7 @@ def participation(data, *, level="community", subgroup="subgroup", formats=None,
     Examples
     --------
     >>> import cpanalysis
-    >>> from cpanalysis.participation import example_dataset
+    >>> from cpanalysis.inclusion import example_dataset
     >>> table = cpanalysis.participation(example_dataset(), level="community", n_boot=0)
     >>> table[["subgroup", "presence_share", "voice_share_turns", "parity"]].round(3)
       subgroup  presence_share  voice_share_turns  parity
@@ -412,7 +412,7 @@ def presence_share(data, *, level="session", subgroup="subgroup", formats=None) 
 
     Examples
     --------
-    >>> from cpanalysis.participation import example_dataset, presence_share
+    >>> from cpanalysis.inclusion import example_dataset, presence_share
     >>> presence_share(example_dataset())["presence_share"].tolist()
     [0.25, 0.25, 0.25, 0.25]
     """
@@ -443,7 +443,7 @@ def representation_ratio(data, *, level="community", subgroup="subgroup", format
     Examples
     --------
     >>> import pandas as pd
-    >>> from cpanalysis.participation import example_dataset, representation_ratio
+    >>> from cpanalysis.inclusion import example_dataset, representation_ratio
     >>> pop = pd.DataFrame({"community_id": ["c1"] * 4, "subgroup": ["girls", "men", "women", "elders"],
     ...                     "count": [50, 20, 20, 10]})
     >>> representation_ratio(example_dataset(), population=pop)["representation_ratio"].tolist()
@@ -473,7 +473,7 @@ def voice_share(data, *, level="session", subgroup="subgroup", formats=None) -> 
 
     Examples
     --------
-    >>> from cpanalysis.participation import example_dataset, voice_share
+    >>> from cpanalysis.inclusion import example_dataset, voice_share
     >>> voice_share(example_dataset())[["subgroup", "voice_share_turns", "voice_share_time"]]
       subgroup  voice_share_turns  voice_share_time
     0    girls               0.00          0.000000
@@ -515,7 +515,7 @@ def voice_parity(data, *, level="session", subgroup="subgroup", formats=None, n_
 
     Examples
     --------
-    >>> from cpanalysis.participation import example_dataset, voice_parity
+    >>> from cpanalysis.inclusion import example_dataset, voice_parity
     >>> voice_parity(example_dataset(), n_boot=0)["parity"].tolist()
     [0.0, 1.0, 2.0, 1.0]
     """
@@ -543,7 +543,7 @@ def silence_rate(data, *, level="session", subgroup="subgroup", formats=None) ->
 
     Examples
     --------
-    >>> from cpanalysis.participation import example_dataset, silence_rate
+    >>> from cpanalysis.inclusion import example_dataset, silence_rate
     >>> silence_rate(example_dataset())["silence_rate"].tolist()
     [1.0, 0.0, 0.0, 0.0]
     """
@@ -570,7 +570,7 @@ def proposal_uptake(data, *, level="community", subgroup="subgroup", formats=Non
 
     Examples
     --------
-    >>> from cpanalysis.participation import example_dataset, proposal_uptake
+    >>> from cpanalysis.inclusion import example_dataset, proposal_uptake
     >>> proposal_uptake(example_dataset())[["subgroup", "proposal_share", "uptake"]]
       subgroup  proposal_share  uptake
     0    girls             0.0     NaN
@@ -600,7 +600,7 @@ def interruptions(data, *, level="session", subgroup="subgroup", formats=None) -
 
     Examples
     --------
-    >>> from cpanalysis.participation import example_dataset, interruptions
+    >>> from cpanalysis.inclusion import example_dataset, interruptions
     >>> interruptions(example_dataset())["interruptions_per_turn"].tolist()
     [nan, 1.0, 0.0, 0.0]
     """
@@ -643,7 +643,7 @@ def planning_group_composition(data, *, subgroup="subgroup", reference="communit
 
     Examples
     --------
-    >>> from cpanalysis.participation import example_dataset, planning_group_composition
+    >>> from cpanalysis.inclusion import example_dataset, planning_group_composition
     >>> table = planning_group_composition(example_dataset(planning_group=True))
     >>> table[["subgroup", "n_members", "planning_share", "meeting_share", "ratio_to_meeting"]]
       subgroup  n_members  planning_share  meeting_share  ratio_to_meeting

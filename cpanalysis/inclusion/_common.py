@@ -1,6 +1,6 @@
 """Shared machinery of the participation measures: input checks, subgroup labels, level units.
 
-Every public function of :mod:`cpanalysis.participation` calls :func:`_check` first and then, for
+Every public function of :mod:`cpanalysis.inclusion` calls :func:`_check` first and then, for
 dataset-level measures, :func:`_prepare`, which turns the dataset's tables into integer codes
 (level unit, subgroup, person, session) so that every measure is a ``np.bincount`` over those codes.
 """

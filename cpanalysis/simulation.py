@@ -357,7 +357,7 @@ def simulate_tables(
 
     Examples
     --------
-    >>> from cpanalysis.simulate import simulate_tables
+    >>> from cpanalysis.simulation import simulate_tables
     >>> tables = simulate_tables(2, seed=5)
     >>> sorted(tables)[:3]
     ['attendance', 'communities', 'decisions']

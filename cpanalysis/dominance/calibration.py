@@ -56,7 +56,7 @@ def rejection_rate(elite_influence: float, *, n_communities: int = 500, seed: in
         ``elite_influence``, ``n_communities``, ``n_tested`` (tested alone), ``n_rejected``,
         ``rate``, ``ci_low``/``ci_high`` (Wilson 95%), ``share_pooled``, ``share_not_tested``.
     """
-    from ..simulate import simulate
+    from ..simulation import simulate
 
     s = resolve_settings(settings, **overrides)
     data = simulate(n_communities, seed=seed, elite_influence=float(elite_influence))

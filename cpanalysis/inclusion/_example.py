@@ -46,7 +46,7 @@ def example_dataset(*, planning_group: bool = False):
 
     Examples
     --------
-    >>> from cpanalysis.participation import example_dataset
+    >>> from cpanalysis.inclusion import example_dataset
     >>> example_dataset().summary()["turns"]
     4
     """

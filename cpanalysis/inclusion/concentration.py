@@ -58,7 +58,7 @@ def gini(values, sample: bool = False) -> float:
 
     Examples
     --------
-    >>> from cpanalysis.participation import gini
+    >>> from cpanalysis.inclusion import gini
     >>> gini([0, 1, 1, 2])
     0.375
     >>> round(gini([0, 1, 1, 2], sample=True), 6)
@@ -106,7 +106,7 @@ def top_share(values, fraction: float = TOP_FRACTION) -> float:
 
     Examples
     --------
-    >>> from cpanalysis.participation import top_share
+    >>> from cpanalysis.inclusion import top_share
     >>> top_share([0, 1, 1, 2])
     0.5
     """
@@ -147,7 +147,7 @@ def theil(values, groups=None) -> pd.Series:
 
     Examples
     --------
-    >>> from cpanalysis.participation import theil
+    >>> from cpanalysis.inclusion import theil
     >>> theil([0, 1, 1, 2], ["a", "a", "b", "b"]).round(6).tolist()
     [0.346574, 0.130812, 0.215762]
     """
@@ -210,7 +210,7 @@ def theil_between_test(values, groups, n_perm: int = 999, seed: int = 0) -> pd.S
 
     Examples
     --------
-    >>> from cpanalysis.participation import theil_between_test
+    >>> from cpanalysis.inclusion import theil_between_test
     >>> test = theil_between_test([0, 0, 0, 5, 6, 7], ["a", "a", "a", "b", "b", "b"], n_perm=199)
     >>> float(test["p_value"])
     0.095
@@ -255,7 +255,7 @@ def lorenz_curve(values) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from cpanalysis.participation import lorenz_curve
+    >>> from cpanalysis.inclusion import lorenz_curve
     >>> lorenz_curve([0, 1, 1, 2])["speaking_share"].tolist()
     [0.0, 0.0, 0.25, 0.5, 1.0]
     """
@@ -291,7 +291,7 @@ def individual_speaking(data, *, level="session", subgroup="subgroup", formats=N
 
     Examples
     --------
-    >>> from cpanalysis.participation import example_dataset, individual_speaking
+    >>> from cpanalysis.inclusion import example_dataset, individual_speaking
     >>> individual_speaking(example_dataset())[["participant_id", "turns"]]
       participant_id  turns
     0             p1      0
@@ -414,7 +414,7 @@ def speaking_concentration(data, *, level="session", subgroup="subgroup", format
 
     Examples
     --------
-    >>> from cpanalysis.participation import example_dataset, speaking_concentration
+    >>> from cpanalysis.inclusion import example_dataset, speaking_concentration
     >>> speaking_concentration(example_dataset())[["n_individuals", "gini", "top_share"]]
        n_individuals   gini  top_share
     0              4  0.375        0.5
