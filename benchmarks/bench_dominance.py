@@ -15,7 +15,7 @@ import numpy as np
 import cpanalysis
 from cpanalysis.dominance.core import analyse
 from cpanalysis.dominance.permutation import gap_problem, gap_statistic, permutation_test
-from cpanalysis.dominance.settings import DominanceSettings
+from cpanalysis.settings import Settings
 from cpanalysis.dominance.signals import prepare_rankings
 from cpanalysis.dominance.calibration import gap_tests
 
@@ -34,7 +34,7 @@ def main(n: int = 500, n_perm: int = 2000, n_reference: int = 20) -> None:
     t = time.perf_counter()
     data = cpanalysis.simulate(n, seed=1)
     print(f"simulate({n}): {time.perf_counter() - t:.2f} s")
-    s = DominanceSettings(n_perm=n_perm)
+    s = Settings(n_perm=n_perm)
     timings = {}
     for label, fn in [("elite_dominance (everything)", lambda: cpanalysis.elite_dominance(data, settings=s)),
                       ("gap tests only", lambda: gap_tests(data, settings=s))]:

@@ -11,6 +11,9 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0+unknown"
 
+# --- settings: every analysis default ---
+from .settings import Settings, resolve_settings, settings_table
+
 # --- data contract, loading, validation, simulation ---
 from .contract import CONTRACT_VERSION, TABLES
 from .dataset import Dataset, load, sample_path, validate
@@ -41,7 +44,6 @@ from .rankings import (  # noqa: E402
 
 # --- elite dominance ---
 from .dominance import (  # noqa: E402
-    DominanceSettings,
     counterfactual_decisions,
     decision_alignment,
     elite_dominance,

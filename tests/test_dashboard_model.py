@@ -60,7 +60,7 @@ def test_selecting_a_community_changes_tables_figures_and_reading(model):
 def test_reading_comes_from_the_library_or_says_not_available(model):
     if model.availability["reading"] == "available":
         kwargs = model._dominance_kwargs(model._f("reading"))
-        assert kwargs["method"] == model.method and kwargs["weighting"] == model.weighting
+        assert kwargs["ranking_method"] == model.method and kwargs["ranking_weighting"] == model.weighting
         expected = str(cpanalysis.reading(model.data, model.community_id, **kwargs))
         assert model.reading == expected
     else:

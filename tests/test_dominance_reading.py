@@ -4,7 +4,8 @@ import pytest
 
 import cpanalysis
 from cpanalysis import Dataset
-from cpanalysis.dominance import DominanceSettings, LEVELS
+from cpanalysis import Settings
+from cpanalysis.dominance import LEVELS
 from cpanalysis.dominance.calibration import rejection_rate
 
 
@@ -26,10 +27,10 @@ def test_one_row_per_community(sim, result):
 
 
 def test_settings_overrides():
-    s = DominanceSettings(alpha=0.1)
-    assert cpanalysis.dominance.settings.resolve_settings(s, n_perm=10).n_perm == 10
+    s = Settings(alpha=0.1)
+    assert cpanalysis.settings.resolve_settings(s, n_perm=10).n_perm == 10
     with pytest.raises(TypeError):
-        cpanalysis.dominance.settings.resolve_settings(s, nonsense=1)
+        cpanalysis.settings.resolve_settings(s, nonsense=1)
 
 
 def test_readings_wording(sim, result):

@@ -289,7 +289,7 @@ class DashboardModel(t.HasTraits):
         kwargs = self._dominance_kwargs(found)
         try:
             from cpanalysis.dominance.core import analyse
-            from cpanalysis.dominance.settings import resolve_settings
+            from cpanalysis.settings import resolve_settings
 
             return analyse(self.data, resolve_settings(**kwargs))
         except ImportError:
@@ -297,10 +297,10 @@ class DashboardModel(t.HasTraits):
 
     def _dominance_kwargs(self, found: Found) -> dict:
         kwargs = {k: v for k, v in self.dominance_thresholds.items() if found.accepts(k)}
-        if found.accepts("method"):
-            kwargs["method"] = self.method
-        if found.accepts("weighting"):
-            kwargs["weighting"] = self.weighting
+        if found.accepts("ranking_method"):
+            kwargs["ranking_method"] = self.method
+        if found.accepts("ranking_weighting"):
+            kwargs["ranking_weighting"] = self.weighting
         return kwargs
 
     def suppress(self, table: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -645,10 +645,10 @@ DOMINANCE_THRESHOLDS = ("alpha", "parity_high", "proposal_parity_high", "adopted
 
 
 def _dominance_defaults(found: Found) -> dict:
-    """The dominance thresholds and their defaults (from ``DominanceSettings`` when it exists)."""
+    """The dominance thresholds and their defaults (from ``cpanalysis.Settings``)."""
     if not found.available:
         return {}
-    settings = find("DominanceSettings")
+    settings = find("Settings")
     if settings.available:
         import dataclasses
 

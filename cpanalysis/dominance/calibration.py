@@ -7,13 +7,13 @@ import pandas as pd
 
 from .core import _seed
 from .permutation import gap_problem, permutation_test
-from .settings import DominanceSettings, resolve_settings
+from ..settings import Settings, resolve_settings
 from .signals import prepare_rankings
 
 __all__ = ["gap_tests", "rejection_rate"]
 
 
-def gap_tests(data, *, settings: DominanceSettings | None = None, **overrides) -> pd.DataFrame:
+def gap_tests(data, *, settings: Settings | None = None, **overrides) -> pd.DataFrame:
     """The community-alone gap tests only (no voice, counterfactual or pooling): fast path for
     simulation studies. Same statistic, same p-value definition and seeds as
     :func:`cpanalysis.elite_dominance`.
@@ -44,7 +44,7 @@ def gap_tests(data, *, settings: DominanceSettings | None = None, **overrides) -
 
 
 def rejection_rate(elite_influence: float, *, n_communities: int = 500, seed: int = 0,
-                   settings: DominanceSettings | None = None, **overrides) -> dict:
+                   settings: Settings | None = None, **overrides) -> dict:
     """Share of communities, tested alone, whose gap test rejects at ``alpha``.
 
     Simulates ``n_communities`` with :func:`cpanalysis.simulate` at the given influence. At

@@ -9,8 +9,8 @@ import pandas as pd
 
 from .permutation import bootstrap_gap, gap_problem, gap_statistic, observed_sums, permutation_test, \
     pooled_permutation_test
-from .wording import LEVELS, reading_level
-from .settings import DominanceSettings, resolve_settings
+from .levels import LEVELS, reading_level
+from ..settings import Settings, resolve_settings
 from .signals import ELITES, counterfactual_decisions, counterfactual_summary, prepare_rankings, voice_signals
 
 __all__ = ["elite_dominance", "programme_dominance", "analyse"]
@@ -31,7 +31,7 @@ def _seed(seed: int, community_id: str, salt: int) -> np.random.SeedSequence:
     return np.random.SeedSequence([int(seed), zlib.crc32(str(community_id).encode()), salt])
 
 
-def analyse(data, settings: DominanceSettings, communities=None) -> dict:
+def analyse(data, settings: Settings, communities=None) -> dict:
     """Everything :func:`elite_dominance` and :func:`reading` need: prepared lists, alignment,
     counterfactual, voice tables and the community table (dict of named results)."""
     from .signals import decision_alignment
@@ -124,7 +124,7 @@ def analyse(data, settings: DominanceSettings, communities=None) -> dict:
             "table": table, "problems": problems, "settings": s}
 
 
-def _signals(table: pd.DataFrame, s: DominanceSettings) -> pd.DataFrame:
+def _signals(table: pd.DataFrame, s: Settings) -> pd.DataFrame:
     out = pd.DataFrame(index=table.index)
     va = table["voice_assessable"].astype(bool)
     va = va & table["voice_ratio_adjusted"].notna()
@@ -142,7 +142,7 @@ def _signals(table: pd.DataFrame, s: DominanceSettings) -> pd.DataFrame:
     return out
 
 
-def elite_dominance(data, *, settings: DominanceSettings | None = None, communities=None,
+def elite_dominance(data, *, settings: Settings | None = None, communities=None,
                     **overrides) -> pd.DataFrame:
     """Does the decision follow the elites? Every signal, its uncertainty and a reading level.
 
@@ -151,7 +151,7 @@ def elite_dominance(data, *, settings: DominanceSettings | None = None, communit
     data : Dataset
         A loaded or simulated dataset (rankings, decisions; attendance and turns for the voice
         signals).
-    settings : DominanceSettings, optional
+    settings : Settings, optional
         Thresholds and options; keyword ``overrides`` (``alpha=0.1``, ``n_perm=500``...) replace
         single fields.
     communities : list of str, optional
@@ -231,7 +231,7 @@ def elite_dominance(data, *, settings: DominanceSettings | None = None, communit
     return analyse(data, s, communities)["table"]
 
 
-def programme_dominance(data, *, settings: DominanceSettings | None = None, communities=None,
+def programme_dominance(data, *, settings: Settings | None = None, communities=None,
                         result: pd.DataFrame | None = None, **overrides) -> pd.DataFrame:
     """The programme's view: a pooled test over all communities and how many show each signal.
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..rankings.convert import RankData, ranker_weights
 from ..rankings.registry import get_method
-from .settings import DominanceSettings, resolve_settings
+from ..settings import Settings, resolve_settings
 
 __all__ = [
     "ELITES",
@@ -159,7 +159,7 @@ def _levels_long(rankings: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"list": key, "harm_id": r["harm_id"].astype(str).to_numpy(dtype=object), "level": level})
 
 
-def prepare_rankings(data, settings: DominanceSettings | None = None, communities=None) -> dict:
+def prepare_rankings(data, settings: Settings | None = None, communities=None) -> dict:
     """Every community's ranking lists as arrays, with units, members and distances.
 
     Units: ``"elites"`` gathers the lists of elite individuals and of a group ranker named
@@ -296,14 +296,14 @@ def aggregate_levels(levels: np.ndarray, harms: np.ndarray, groups: np.ndarray, 
     return np.asarray(positions_from_scores(res.score, m.higher_is_better), dtype=int)
 
 
-def _unit_positions(cl: CommunityLists, s: DominanceSettings) -> dict:
+def _unit_positions(cl: CommunityLists, s: Settings) -> dict:
     """Each unit's own consensus ranking (positions over ``cl.harms``), rankers weighed equally."""
     out = {}
     used = cl.lists["used"].to_numpy(bool)
     unit = cl.lists["unit"].to_numpy(dtype=object)
     for u in dict.fromkeys(unit[used]):
         idx = np.flatnonzero(used & (unit == u))
-        out[u] = aggregate_levels(cl.levels[idx], cl.harms, np.zeros(len(idx)), method=s.method, weighting="ranker")
+        out[u] = aggregate_levels(cl.levels[idx], cl.harms, np.zeros(len(idx)), method=s.ranking_method, weighting="ranker")
     return out
 
 
@@ -314,15 +314,15 @@ def _unit_order(units) -> list:
     return [ELITES] * (ELITES in units) + [u for u in known if u in units] + rest
 
 
-def decision_alignment(data, *, settings: DominanceSettings | None = None, communities=None,
+def decision_alignment(data, *, settings: Settings | None = None, communities=None,
                        prepared: dict | None = None, **overrides) -> pd.DataFrame:
     """Alignment of each community's decision with each unit's rankings.
 
     Parameters
     ----------
     data : Dataset
-    settings : DominanceSettings, optional
-        ``tie_penalty``, ``method`` (each unit's own ranking) are used.
+    settings : Settings, optional
+        ``tie_penalty``, ``ranking_method`` (each unit's own ranking) are used.
     communities : list, optional
         Only these community ids.
 
@@ -341,7 +341,7 @@ def decision_alignment(data, *, settings: DominanceSettings | None = None, commu
     A unit's distance is the mean over its members of the distance from the decision to the
     member's list: the Kendall-type distance from the decision to the unit's whole profile of
     pairwise preferences (what Kemeny aggregation minimises), so no information is lost to ties
-    of an aggregated list. The unit's own ranking (for its top harm) uses ``settings.method``.
+    of an aggregated list. The unit's own ranking (for its top harm) uses ``settings.ranking_method``.
 
     Examples
     --------
@@ -383,12 +383,12 @@ def decision_alignment(data, *, settings: DominanceSettings | None = None, commu
     return pd.DataFrame(rows, columns=cols)
 
 
-def counterfactual_decisions(data, *, settings: DominanceSettings | None = None, communities=None,
+def counterfactual_decisions(data, *, settings: Settings | None = None, communities=None,
                              prepared: dict | None = None, **overrides) -> pd.DataFrame:
     """The decision the non-elite units' rankings alone would give, next to the actual one.
 
-    The non-elite lists (every unit but ``elites``) are aggregated with ``settings.method`` and
-    ``settings.weighting`` (default: every subgroup weighs the same), and the top ``k`` harms are
+    The non-elite lists (every unit but ``elites``) are aggregated with ``settings.ranking_method`` and
+    ``settings.ranking_weighting`` (default: every subgroup weighs the same), and the top ``k`` harms are
     taken, ``k`` = the number of harms the community decided.
 
     Returns
@@ -416,13 +416,13 @@ def counterfactual_decisions(data, *, settings: DominanceSettings | None = None,
         idx = np.flatnonzero(cl.lists["used"].to_numpy(bool) & (unit != ELITES))
         if idx.size == 0:
             continue
-        pos = aggregate_levels(cl.levels[idx], cl.harms, unit[idx], method=s.method, weighting=s.weighting)
+        pos = aggregate_levels(cl.levels[idx], cl.harms, unit[idx], method=s.ranking_method, weighting=s.ranking_weighting)
         k = cl.decided.size
         prio = {j: p + 1 for p, j in enumerate(cl.decided)}
         for j, h in enumerate(cl.harms):
             rows.append({"community_id": c, "harm_id": h, "actual_priority": float(prio.get(j, np.nan)),
                          "counterfactual_position": int(pos[j]), "in_counterfactual": bool(pos[j] <= k), "k": k,
-                         "method": s.method, "weighting": s.weighting})
+                         "method": s.ranking_method, "weighting": s.ranking_weighting})
     cols = ["community_id", "harm_id", "actual_priority", "counterfactual_position", "in_counterfactual", "k",
             "method", "weighting"]
     return pd.DataFrame(rows, columns=cols)
@@ -500,7 +500,7 @@ def adjusted_ratio(counts: np.ndarray, elite: np.ndarray, subgroup: np.ndarray, 
     return obs / exp, float(lo), float(hi)
 
 
-def voice_signals(data, *, settings: DominanceSettings | None = None, communities=None,
+def voice_signals(data, *, settings: Settings | None = None, communities=None,
                   **overrides) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Elite presence, voice and proposals at community meetings, and each subgroup's shares.
 

@@ -9,45 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .settings import DominanceSettings, resolve_settings
+from ..settings import Settings, resolve_settings
+from .core import analyse
+from .levels import _true
 
-__all__ = ["LEVELS", "reading_level", "reading"]
-
-#: Reading levels, from the weakest to the strongest, then "not assessable".
-LEVELS = ("no signal", "some signals", "strong signals", "not assessable")
+__all__ = ["reading"]
 
 _NOUN = {"elites": "the elites", "marginalised": "the marginalised group"}
-
-
-def _true(v) -> bool:
-    return v is True or (isinstance(v, (bool, np.bool_)) and bool(v))
-
-
-def reading_level(row: dict, settings: DominanceSettings | None = None) -> str:
-    """The reading level of one community from its signals.
-
-    Rule (documented default):
-
-    * ``not assessable``: neither the gap nor the voice signals could be computed;
-    * ``strong signals``: the gap test signals (p < alpha and gap > 0) and at least one other
-      signal agrees (the non-elite counterfactual would not put the same harm first, or a voice
-      signal: parity, proposals or adopted proposals);
-    * ``some signals``: the gap test signals alone, or at least one voice signal;
-    * ``no signal``: otherwise. A counterfactual that differs is reported but is not a signal on
-      its own (non-elite rankings are noisy; a different top choice happens often in inclusive
-      communities too).
-    """
-    gap_ok = _true(row.get("gap_assessable"))
-    voice_ok = _true(row.get("voice_assessable"))
-    if not gap_ok and not voice_ok:
-        return "not assessable"
-    gap = _true(row.get("gap_signal"))
-    n_voice = sum(_true(row.get(k)) for k in ("voice_signal", "proposal_signal", "adopted_signal"))
-    if gap and (n_voice >= 1 or _true(row.get("first_differs"))):
-        return "strong signals"
-    if gap or n_voice >= 1:
-        return "some signals"
-    return "no signal"
 
 
 def _ordinal(n: int) -> str:
@@ -73,7 +41,7 @@ def _possessive(unit: str) -> str:
     return noun + ("'" if noun.endswith("s") else "'s")
 
 
-def reading(data, community_id, *, settings: DominanceSettings | None = None, analysis: dict | None = None,
+def reading(data, community_id, *, settings: Settings | None = None, analysis: dict | None = None,
             **overrides) -> str:
     """The plain-language reading of one community: each signal, its threshold and uncertainty,
     then sentences a facilitator understands.
@@ -82,7 +50,7 @@ def reading(data, community_id, *, settings: DominanceSettings | None = None, an
     ----------
     data : Dataset
     community_id : str
-    settings : DominanceSettings, optional
+    settings : Settings, optional
         As in :func:`cpanalysis.elite_dominance` (keyword overrides allowed).
     analysis : dict, optional
         The output of :func:`cpanalysis.dominance.core.analyse` to reuse (saves recomputing when
@@ -106,7 +74,6 @@ def reading(data, community_id, *, settings: DominanceSettings | None = None, an
     >>> "prove" in text.lower()
     False
     """
-    from .core import analyse
 
     s = resolve_settings(settings, **overrides)
     if analysis is None:
@@ -170,8 +137,8 @@ def reading(data, community_id, *, settings: DominanceSettings | None = None, an
         cf = [lab(h) for h in row["counterfactual"].split(" > ")]
         same = "differs from" if _true(row["counterfactual_differs"]) else "matches"
         tie = " (tied at the last place)" if _true(row["counterfactual_tie"]) else ""
-        out.append(f"- Counterfactual: the other groups' rankings alone ({s.method}, "
-                   f"{'every subgroup weighted the same' if s.weighting == 'subgroup' else 'every ranker weighted the same'}) "
+        out.append(f"- Counterfactual: the other groups' rankings alone ({s.ranking_method}, "
+                   f"{'every subgroup weighted the same' if s.ranking_weighting == 'subgroup' else 'every ranker weighted the same'}) "
                    f"would choose {' / '.join(cf)}{tie}; this {same} the decision. Reported, not a signal on its own.")
     else:
         out.append("- Counterfactual: could not be assessed (no rankings by non-elite groups, or no decision).")

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..settings import FROM_SETTINGS, Settings, resolve_settings
 from ._common import (NOTE_INDIVIDUAL, Prepared, _check, _table, join_notes, make_labels, prepare,
                       scheme_order, subgroup_columns, subgroup_name)
 
@@ -277,7 +278,8 @@ _DOC_PARAMS = """
 
 
 def participation(data, *, level="community", subgroup="subgroup", formats=None, population=None,
-                  n_boot=999, seed=0, ci=0.95, all_subgroups=True) -> pd.DataFrame:
+                  n_boot=FROM_SETTINGS, seed=FROM_SETTINGS, ci=FROM_SETTINGS, all_subgroups=True,
+                  settings: Settings | None = None) -> pd.DataFrame:
     """Every participation measure, one row per (level unit, subgroup).
 
     Parameters
@@ -300,18 +302,20 @@ def participation(data, *, level="community", subgroup="subgroup", formats=None,
     population : DataFrame, optional
         ``community_id``, the subgroup column(s) and ``count``. Defaults to the dataset's
         ``population`` table. Without it ``representation_ratio`` is NA and the note says why.
-    n_boot : int or None, default 999
+    n_boot : int or None, default ``settings.n_boot`` (999)
         Bootstrap replicates for the parity interval (0: no interval; None: the exact limit of
         infinitely many replicates, from binomial quantiles: deterministic and much faster when
         there are many units, e.g. ``level="session"`` on a large programme).
-    seed : int, default 0
+    seed : int, default ``settings.seed`` (0)
         Seed of the bootstrap.
-    ci : float, default 0.95
+    ci : float, default ``settings.ci`` (0.95)
         Coverage of the interval.
     all_subgroups : bool, default True
         One row for every subgroup seen anywhere in the kept sessions, in every unit (absent
         subgroups get zero counts, which is itself a finding). False keeps only subgroups that
         attended or spoke in the unit.
+    settings : Settings, optional
+        Analysis defaults (:class:`cpanalysis.Settings`) for the arguments left out.
 
     Returns
     -------
@@ -379,8 +383,16 @@ def participation(data, *, level="community", subgroup="subgroup", formats=None,
     2      men            0.25               0.50     2.0
     3   elders            0.25               0.25     1.0
     """
+    n_boot, seed, ci = _bootstrap_settings(settings, n_boot, seed, ci)
     return _compute(data, level=level, subgroup=subgroup, formats=formats, population=population,
                     n_boot=n_boot, seed=seed, ci=ci, all_subgroups=all_subgroups)
+
+
+def _bootstrap_settings(settings, n_boot, seed, ci) -> tuple:
+    """``n_boot``, ``seed`` and ``ci`` as given, or from ``settings`` (``n_boot=None`` is kept: it means
+    the exact limit)."""
+    s = resolve_settings(settings, seed=seed, ci=ci)
+    return (s.n_boot if n_boot is FROM_SETTINGS else n_boot), s.seed, s.ci
 
 
 def _keys(table: pd.DataFrame) -> list[str]:
@@ -486,15 +498,17 @@ def voice_share(data, *, level="session", subgroup="subgroup", formats=None) -> 
                        "voice_share_time"])
 
 
-def voice_parity(data, *, level="session", subgroup="subgroup", formats=None, n_boot=999, seed=0,
-                 ci=0.95) -> pd.DataFrame:
+def voice_parity(data, *, level="session", subgroup="subgroup", formats=None, n_boot=FROM_SETTINGS,
+                 seed=FROM_SETTINGS, ci=FROM_SETTINGS, settings: Settings | None = None) -> pd.DataFrame:
     """Voice parity (voice share / presence share) with a seeded bootstrap interval.
 
     Parameters
-    ----------%s    n_boot : int or None, default 999
+    ----------%s    n_boot : int or None, default ``settings.n_boot`` (999)
         Replicates (0: no interval; None: exact binomial-quantile limit).
-    seed : int, default 0
-    ci : float, default 0.95
+    seed : int, default ``settings.seed`` (0)
+    ci : float, default ``settings.ci`` (0.95)
+    settings : Settings, optional
+        Analysis defaults (:class:`cpanalysis.Settings`) for the arguments left out.
 
     Returns
     -------
@@ -519,6 +533,7 @@ def voice_parity(data, *, level="session", subgroup="subgroup", formats=None, n_
     >>> voice_parity(example_dataset(), n_boot=0)["parity"].tolist()
     [0.0, 1.0, 2.0, 1.0]
     """
+    n_boot, seed, ci = _bootstrap_settings(settings, n_boot, seed, ci)
     t = _compute(data, level=level, subgroup=subgroup, formats=formats, n_boot=n_boot, seed=seed, ci=ci,
                  func="voice_parity")
     return _select(t, ["n_attendees", "n_turns", "presence_share", "voice_share_turns", "parity",

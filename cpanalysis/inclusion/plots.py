@@ -22,7 +22,7 @@ def _axes(ax):
     if ax is None:
         import matplotlib.pyplot as plt
 
-        ax = plt.gca()
+        _, ax = plt.subplots()  # a new figure: never draw over another plot's axes
     return ax
 
 

@@ -12,6 +12,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..settings import FROM_SETTINGS, Settings, resolve_settings
 from ._common import _check
 
 __all__ = ["suppress_small", "suppression_report", "TIED_COLUMNS", "UNIT_TOTALS"]
@@ -45,16 +46,17 @@ def _key_columns(table: pd.DataFrame) -> list[str]:
     return list(table.columns[: table.columns.get_loc("subgroup")])
 
 
-def suppress_small(table: pd.DataFrame, threshold: int = 5, *, counts: Sequence[str] | None = None,
+def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, counts: Sequence[str] | None = None,
                    tied: Mapping[str, Sequence[str]] | None = None, marker=pd.NA,
-                   suppress_zero: bool = False, complementary: bool = True) -> pd.DataFrame:
+                   suppress_zero: bool = False, complementary: bool = True,
+                   settings: Settings | None = None) -> pd.DataFrame:
     """Hide counts below ``threshold`` and the values computed from them.
 
     Parameters
     ----------
     table : DataFrame
         A result table (for example from :func:`cpanalysis.participation`).
-    threshold : int, default 5
+    threshold : int, default ``settings.min_count`` (5)
         Counts ``0 < count < threshold`` are hidden (and 0 when ``suppress_zero``).
     counts : list of str, optional
         The count columns to check; by default every column of ``tied`` present in the table.
@@ -70,6 +72,8 @@ def suppress_small(table: pd.DataFrame, threshold: int = 5, *, counts: Sequence[
         When exactly one subgroup's count is hidden in a unit whose total is shown
         (:data:`UNIT_TOTALS`), also hide the smallest other non-zero count of that unit, so the
         hidden one cannot be recovered by subtraction.
+    settings : Settings, optional
+        Analysis defaults (:class:`cpanalysis.Settings`); ``min_count`` is the threshold.
 
     Returns
     -------
@@ -100,6 +104,7 @@ def suppress_small(table: pd.DataFrame, threshold: int = 5, *, counts: Sequence[
     1    girls  presence_share  computed from n_attendees
     """
     _check("suppress_small", table, counts or [], table="table")
+    threshold = resolve_settings(settings, min_count=threshold).min_count
     tied = dict(TIED_COLUMNS if tied is None else tied)
     if counts is None:
         counts = [c for c in tied if c in table.columns]

@@ -11,6 +11,7 @@ from .convert import prepare
 from .core import aggregate
 from .methods import positions_from_scores
 from .registry import get_method
+from ..settings import Settings, resolve_settings
 
 __all__ = ["bootstrap_rankings", "resample_counts"]
 
@@ -34,19 +35,20 @@ def resample_counts(subgroups: np.ndarray, n_boot: int, rng: np.random.Generator
 
 def bootstrap_rankings(
     table: pd.DataFrame,
-    method: str = "borda",
-    weighting: str = "ranker",
+    method: str | None = None,
+    weighting: str | None = None,
     ranker: str = "ranker",
     item: str = "harm_id",
     rank: str | None = "rank",
     subgroup: str = "subgroup",
     score: str | None = None,
     *,
-    n_boot: int = 2000,
+    n_boot: int | None = None,
     seed: int | np.random.Generator | None = None,
-    ci: float = 0.95,
+    ci: float | None = None,
     session: str | None = "session_id",
     items: Sequence[Any] | None = None,
+    settings: Settings | None = None,
     **options: Any,
 ) -> pd.DataFrame:
     """Bootstrap over rankers: probability of being ranked first and a position interval.
@@ -57,12 +59,16 @@ def bootstrap_rankings(
         Long rankings table (see :func:`aggregate`), usually one community.
     method, weighting, ranker, item, rank, subgroup, score, session, items, **options
         As in :func:`aggregate`.
-    n_boot : int
-        Number of resamples (default 2000).
+    n_boot : int, optional
+        Number of resamples (default ``settings.n_boot``).
     seed : int or numpy.random.Generator, optional
-        Seed for ``numpy.random.default_rng``; the same seed gives the same table.
-    ci : float
-        Coverage of the percentile interval of positions (default 0.95: 2.5% and 97.5%).
+        Seed for ``numpy.random.default_rng``; the same seed gives the same table (default
+        ``settings.seed``).
+    ci : float, optional
+        Coverage of the percentile interval of positions (default ``settings.ci``, 0.95: 2.5%
+        and 97.5%).
+    settings : Settings, optional
+        Analysis defaults (:class:`cpanalysis.Settings`) for every argument left out.
 
     Returns
     -------
@@ -104,6 +110,13 @@ def bootstrap_rankings(
     (['x', 'y'], True)
     """
     func = "bootstrap_rankings"
+    if weighting is None and subgroup not in table.columns:
+        weighting = "ranker"  # no subgroups given: each ranker is its own group
+    s = resolve_settings(settings, ranking_method=method, ranking_weighting=weighting,
+                         n_boot=n_boot, ci=ci)
+    method, weighting, n_boot, ci = s.ranking_method, s.ranking_weighting, s.n_boot, s.ci
+    if seed is None:
+        seed = s.seed
     if n_boot < 1:
         raise ValueError(f"{func}: n_boot must be >= 1")
     m_info = get_method(method, func)

@@ -11,6 +11,7 @@ from . import methods as _methods  # noqa: F401  (registers the methods)
 from .convert import check_columns, prepare, ranker_weights, _sorted_unique
 from .methods import fit_choice_model, positions_from_scores
 from .registry import get_method
+from ..settings import Settings, resolve_settings
 
 __all__ = ["aggregate", "subgroup_rankings", "subgroup_matrix", "bradley_terry"]
 
@@ -45,8 +46,8 @@ def _result_frame(rd, res, item, method, weighting, higher_is_better) -> pd.Data
 
 def aggregate(
     table: pd.DataFrame,
-    method: str = "borda",
-    weighting: str = "ranker",
+    method: str | None = None,
+    weighting: str | None = None,
     ranker: str = "ranker",
     item: str = "harm_id",
     rank: str | None = "rank",
@@ -55,6 +56,7 @@ def aggregate(
     *,
     session: str | None = "session_id",
     items: Sequence[Any] | None = None,
+    settings: Settings | None = None,
     **options: Any,
 ) -> pd.DataFrame:
     """Aggregate many rankers' harm rankings into one consensus ranking.
@@ -63,11 +65,13 @@ def aggregate(
     ----------
     table : DataFrame
         Long rankings table, one row per (ranker, item) that the ranker listed.
-    method : str
+    method : str, optional
         A name from :func:`ranking_methods`: ``mean_rank``, ``borda``, ``salience``,
-        ``copeland``, ``schulze``, ``kemeny`` or ``plackett_luce``.
-    weighting : {"ranker", "subgroup"}
-        ``"ranker"``: every ranker weighs 1. ``"subgroup"``: every subgroup gets the same total
+        ``copeland``, ``schulze``, ``kemeny`` or ``plackett_luce``. Default:
+        ``settings.ranking_method``.
+    weighting : {"ranker", "subgroup"}, optional
+        Default: ``settings.ranking_weighting`` (``"ranker"`` when ``table`` has no ``subgroup``
+        column). ``"ranker"``: every ranker weighs 1. ``"subgroup"``: every subgroup gets the same total
         weight, shared equally among its rankers (weight ``(m / G) / n_g``), so a large group
         of men does not outweigh a small group of girls.
     ranker, item, rank, subgroup, score : str
@@ -78,6 +82,8 @@ def aggregate(
     items : sequence, optional
         The full list of harms; harms nobody listed are then ranked (tied at the bottom of
         every list). Default: the harms that appear in ``table``.
+    settings : Settings, optional
+        Analysis defaults (:class:`cpanalysis.Settings`) for ``method`` and ``weighting``.
     **options
         Method options: ``tie_penalty`` (kemeny, default 0.5), ``alpha`` (plackett_luce,
         default 0.01).
@@ -153,6 +159,10 @@ def aggregate(
     1     school         1    1.5
     2   marriage         3    0.0
     """
+    if weighting is None and subgroup not in table.columns:
+        weighting = "ranker"  # no subgroups given: each ranker is its own group
+    s = resolve_settings(settings, ranking_method=method, ranking_weighting=weighting)
+    method, weighting = s.ranking_method, s.ranking_weighting
     m = get_method(method)
     rd = prepare(
         table,
@@ -183,7 +193,8 @@ def _rankings_table(data: Any, func: str) -> tuple[pd.DataFrame, pd.DataFrame | 
 def subgroup_rankings(
     data: Any,
     *,
-    method: str = "mean_rank",
+    method: str | None = None,
+    settings: Settings | None = None,
     session_id: Any = None,
     community_id: Any = None,
     by: Sequence[str] | str | None = None,
@@ -201,9 +212,11 @@ def subgroup_rankings(
     ----------
     data : DataFrame or object with ``.rankings`` (and optional ``.harms``)
         Long rankings table (see :func:`aggregate`).
-    method : str
+    method : str, optional
         Aggregation method used *within* each subgroup (all rankers of a subgroup weigh the
-        same); see :func:`ranking_methods`.
+        same); see :func:`ranking_methods`. Default: ``settings.ranking_method``.
+    settings : Settings, optional
+        Analysis defaults (:class:`cpanalysis.Settings`).
     session_id, community_id : scalar or list, optional
         Keep only these sessions / communities (columns ``session_id`` / ``community_id``).
     by : str or list of str, optional
@@ -245,6 +258,7 @@ def subgroup_rankings(
     3      men  marriage     2          2
     """
     func = "subgroup_rankings"
+    method = resolve_settings(settings, ranking_method=method).ranking_method
     table, harms = _rankings_table(data, func)
     value_col = score if score is not None else rank
     check_columns(func, table, [ranker, item, value_col])
