@@ -1,7 +1,7 @@
 """Does the decision follow the elites? Signals, tests, counterfactuals and plain-language readings.
 
 Estimators are in :mod:`.signals` and :mod:`.permutation`, the entry points in :mod:`.core`,
-readings in :mod:`.reading`; plots in :mod:`cpanalysis.dominance.plots` (imported on demand).
+readings in :mod:`.wording`; plots in :mod:`cpanalysis.dominance.plots` (imported on demand).
 """
 
 from .settings import DominanceSettings

@@ -255,6 +255,15 @@ def write_pages(app) -> None:
             path.write_text(text)
 
 
+def _fits(role: str | None, value) -> bool:
+    """Whether what the name found is the kind of thing the role asks for."""
+    if role == "mod":
+        return inspect.ismodule(value)
+    if role in ("func", "meth", "class", "exc", "data", "attr", "const"):
+        return not inspect.ismodule(value)
+    return True
+
+
 def resolve_reference(app, env, node, contnode):
     if node.get("refdomain") != "py" or _CATALOGUE is None:
         return None
@@ -264,6 +273,8 @@ def resolve_reference(app, env, node, contnode):
     if entry in _CATALOGUE.entry_points:   # a docstring shown on an entry point's page: read it where it was written
         contexts.insert(0, getattr(_CATALOGUE.root, entry).__module__)
     value, documented = _CATALOGUE.lookup(target, contexts, node.get("py:class"))
+    if value is not None and not _fits(node.get("reftype"), value):
+        value, documented = None, None   # e.g. :mod:`reading` found only a function of that name
     defined_in = getattr(value, "__module__", "") or "" if not inspect.ismodule(value) else value.__name__
     ours = target.startswith(PACKAGE + ".") or (
         value is not None and defined_in.startswith(PACKAGE)
