@@ -37,9 +37,10 @@ test: $(VENV)/.installed-test
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## docs: build the API reference and the method notes into docs/_build/html (offline; warnings are errors)
+## docs: build the API reference and the method notes into docs/_build/html (offline; warnings are errors;
+##       -E re-reads every docstring, which Sphinx would otherwise not see change)
 docs: $(VENV)/.installed-docs
-	$(BIN)/python -m sphinx -b html -W --keep-going -q docs docs/_build/html
+	$(BIN)/python -m sphinx -b html -E -W --keep-going -q docs docs/_build/html
 	@echo "open docs/_build/html/index.html"
 
 ## bench: run every benchmark (on demand; not part of the tests)

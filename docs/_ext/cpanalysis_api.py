@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 PACKAGE = "cpanalysis"
 #: Section of the reference for the modules directly under the package.
-LOADING_TITLE = "Data contract, loading, simulation and forms"
+LOADING_TITLE = "Data contract, loading, simulation, forms and the command line"
 
 
 def _public(name: str) -> bool:
@@ -161,7 +161,7 @@ class Catalogue:
         index += [f"   {page}" for page, _, _ in groups]
         pages["index"] = "\n".join(index) + "\n"
         entry = ["Entry points", "============", "",
-                 "What ``import cpanalysis`` gives (``cpanalysis.__all__``), in the order the package lists them.", "",
+                 "The functions and classes of ``import cpanalysis``, as ``cpanalysis.__all__`` lists them.", "",
                  ".. toctree::", "   :hidden:", ""]
         entry += [f"   {PACKAGE}.{name}" for name in self.entry_points]
         entry += ["", ".. list-table::", "   :header-rows: 1", "", "   * - name", "     - what"]
@@ -175,8 +175,8 @@ class Catalogue:
         for page, title, modules in groups:
             if page == "loading":
                 text = [title, "=" * len(title), "",
-                        "The modules directly under ``cpanalysis``: the data contract and everything that reads,",
-                        "checks or makes a dataset (see :doc:`/architecture`).", ""]
+                        "The modules directly under ``cpanalysis``: the data contract, everything that reads,",
+                        "checks or makes a dataset, and the ``cpanalysis`` command (see :doc:`/architecture`).", ""]
                 listed = modules
             else:   # the package's own page: its docstring and what it defines, then its modules
                 text = [self.module_page(page)]
