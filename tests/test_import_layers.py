@@ -39,9 +39,12 @@ ALLOWED = {
     CLI: LIBRARY | {TOP, IMPORTERS, DASHBOARD, REPORTS},
 }
 
-#: Modules directly under cpanalysis/ that make up the bottom layer ("settings": the one settings object).
+#: Modules directly under cpanalysis/ that make up the bottom layer (with the names the one settings
+#: object and the version may take, so that every layer can read them).
 LOADING_MODULES = {"contract", "problems", "subgroups", "io", "validation", "dataset", "simulation", "forms",
-                   "settings"}
+                   "settings", "defaults", "config", "version"}
+#: A module directly under cpanalysis/ whose name has one of these is a shared drawing helper (plots layer).
+PLOT_WORDS = ("plot", "drawing", "figure", "chart")
 SUBPACKAGE_LAYERS = {"inclusion": MEASURES, "rankings": RANKINGS, "dominance": DOMINANCE,
                      "importers": IMPORTERS, "dashboard": DASHBOARD, "reports": REPORTS}
 
@@ -201,7 +204,7 @@ def layer_of(module: str) -> str | None:
             return CLI
         if parts[1].lstrip("_") in LOADING_MODULES:
             return LOADING
-        if "plot" in parts[1]:
+        if any(word in parts[1] for word in PLOT_WORDS):
             return PLOTS
     return None
 
