@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8866
 PYTEST_ARGS ?=
 
-.PHONY: run test bench sample clean
+.PHONY: run test docs bench sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed-run
 
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $@ $(VENV)/.installed-run
+
 ## run: serve the dashboard on the bundled sample at http://localhost:$(PORT)
 run: $(VENV)/.installed-run
 	JUPYTER_PATH="$(CURDIR)/cpanalysis/resources/voila$${JUPYTER_PATH:+:$$JUPYTER_PATH}" MPLBACKEND=Agg \
@@ -33,6 +37,12 @@ test: $(VENV)/.installed-test
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## docs: build the API reference and the method notes into docs/_build/html (offline; warnings are errors;
+##       -E re-reads every docstring, which Sphinx would otherwise not see change)
+docs: $(VENV)/.installed-docs
+	$(BIN)/python -m sphinx -b html -E -W --keep-going -q docs docs/_build/html
+	@echo "open docs/_build/html/index.html"
+
 ## bench: run every benchmark (on demand; not part of the tests)
 bench: $(VENV)/.installed-test
 	for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
@@ -42,4 +52,4 @@ sample: $(VENV)/.installed-run
 	$(BIN)/cpanalysis simulate -o data/sample
 
 clean:
-	rm -rf $(VENV) tests/output benchmarks/output .pytest_cache
+	rm -rf $(VENV) tests/output benchmarks/output .pytest_cache docs/_build docs/api

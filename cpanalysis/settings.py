@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["FROM_SETTINGS", "Settings", "resolve_settings", "settings_table"]
+__all__ = ["FROM_SETTINGS", "Settings", "register_name_check", "resolve_settings", "settings_table"]
 
 
 class _FromSettings:
@@ -24,6 +24,22 @@ class _FromSettings:
 
 #: Default of keyword arguments whose value comes from ``settings`` (see :func:`resolve_settings`).
 FROM_SETTINGS = _FromSettings()
+
+#: Field name -> function raising ValueError for an unknown name. Layers above this module register
+#: their checks here (rankings registers its method names), so settings imports none of them.
+_NAME_CHECKS: dict = {}
+
+
+def register_name_check(field_name: str, check) -> None:
+    """Check the values of a name field (e.g. ``ranking_method``) with ``check`` when Settings are made.
+
+    Examples
+    --------
+    >>> from cpanalysis.settings import register_name_check, _NAME_CHECKS
+    >>> "ranking_method" in _NAME_CHECKS  # registered by cpanalysis.rankings
+    True
+    """
+    _NAME_CHECKS[field_name] = check
 
 
 def _setting(default, label: str, meaning: str, *, low=None, high=None, kind: str = "") -> Any:
@@ -109,10 +125,12 @@ class Settings:
     def _check(self, f) -> str:
         value, meta = getattr(self, f.name), f.metadata
         if meta["kind"] == "method":
-            from .rankings.registry import get_method
-
+            check = _NAME_CHECKS.get(f.name)
+            if not isinstance(value, str):
+                return f"{f.name} must be a method name, not {value!r}"
             try:
-                get_method(value)
+                if check is not None:
+                    check(value)
             except (ValueError, TypeError) as exc:
                 return f"{f.name}: {exc}"
             return ""

@@ -40,6 +40,7 @@ class SubgroupScheme:
 
     @classmethod
     def default(cls) -> "SubgroupScheme":
+        """The default scheme of the data contract: girls, boys, women, men, elders, children, adults."""
         return cls(
             (
                 ("female", "child", "girls"),

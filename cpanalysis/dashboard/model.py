@@ -4,7 +4,7 @@
 (filters, the selected community and session, settings); the model answers by updating its
 *output* traits (tables, figures as PNG bytes, the plain-language reading, the library calls that
 reproduce each figure). Heavy work (loading, tables for every community) happens once per dataset
-in :meth:`DashboardModel.load` and is cached; a filter or a selection only picks rows.
+in :meth:`DashboardModel.load_path` and is cached; a filter or a selection only picks rows.
 
 Every measure comes from the library (:mod:`cpanalysis.dashboard.library` finds it); every table
 that is shown or exported goes through :func:`cpanalysis.suppress_small` first.

@@ -29,7 +29,7 @@ EXCEL_EPOCH = date(1899, 12, 30)
 
 @dataclass(frozen=True)
 class ExportSource(Source):
-    """A :class:`Source` whose rows are told as they are in the original export.
+    """A :class:`~cpanalysis.problems.Source` whose rows are told as they are in the original export.
 
     ``locations[i]`` is where row ``i`` of the contract table came from, e.g. ``row 7`` (one sheet)
     or ``sheet items, row 7`` (a table gathered from several sheets).

@@ -5,12 +5,14 @@ Every aggregation method lives in one registry (:func:`ranking_methods`,
 Plots are in :mod:`cpanalysis.rankings.plots` (imported on demand, matplotlib only there).
 """
 
-from .registry import ranking_method_info, ranking_methods, REGISTRY as RANKING_METHODS
+from .registry import ranking_method_info, ranking_methods, REGISTRY as RANKING_METHODS, get_method as _get_method
 from . import methods as _methods  # noqa: F401  (fills the registry)
+from ..settings import register_name_check as _register_name_check
 from .convert import pairwise_to_rankings
 from .core import aggregate, bradley_terry, subgroup_matrix, subgroup_rankings
 from .agreement import kendall_w, pairwise_agreement
 from .bootstrap import bootstrap_rankings
+_register_name_check("ranking_method", _get_method)
 from . import plots  # matplotlib is imported only when a plot is drawn
 
 __all__ = [

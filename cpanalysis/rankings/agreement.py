@@ -131,8 +131,8 @@ def pairwise_agreement(
     one half for each pair tied in exactly one of the two rankings (penalty 1/2, Fagin et al.
     2006), divided by n (n - 1) / 2. The top-k set of a ranking is every item at position
     <= k (more than k items if ties straddle place k); ``topk_overlap`` =
-    |A and B| / max(|A|, |B|), which is |A and B| / k without ties. tau-b is NaN when a
-    ranking ties every item.
+    :math:`|A \\cap B| / \\max(|A|, |B|)`, which is :math:`|A \\cap B| / k` without ties.
+    tau-b is NaN when a ranking ties every item.
 
     References
     ----------
