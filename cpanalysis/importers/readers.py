@@ -217,7 +217,12 @@ def check_repeats(export: Export, schema: FormSchema, read: dict[str, str | None
                 if any(q in parent.frame and as_text(parent.frame[q].iloc[i]) == v for q, v in conditions):
                     rows.append(parent.rows[i])
         where = "sheet" if export.kind == "kobo-xlsx" else "file"
-        if rows:
+        if export.kind == "odk-zip":
+            # ODK Central's download has one file per repeat, even when no submission has entries
+            export.problems.add(Problem(export.name, f"no file for the repeat \"{repeat}\" (its entries are missing)",
+                                        expected=f"the file {Path(export.sheets['main'].part or '').stem}-{repeat}.csv "
+                                        f"that {ODK_ZIP_DOWNLOAD} holds"))
+        elif rows:
             shown = ", ".join(rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
             export.problems.add(Problem(export.where(parent.part), f"no {where} for the repeat \"{repeat}\", yet the "
                                         f"form shows it for {len(rows)} row(s) ({shown}): its entries are missing",
@@ -279,6 +284,10 @@ def read_kobo_xlsx(path: str | Path, *, form=None, progress: bool = False) -> Ex
     if not len(main_table.frame):
         return _no_submissions(export, main_table.part, KOBO_XLSX_DOWNLOAD)
     export.sheets["main"] = main
+    for table in tables:
+        if table not in filled:
+            export.notes.append(Problem(export.where(table.part), "this sheet was not read: it is empty",
+                                        value=table.name))
     sheet_of: dict[str, str] = {}             # repeat -> sheet name
     for table in filled:
         if table is main_table:
