@@ -23,6 +23,8 @@ from ..forms import read_form, shipped_form_path
 from ..problems import DatasetError, Problem, ProblemList, Source
 from ..subgroups import SubgroupScheme
 
+#: Downloads that hold the table of submissions only (read and checked, never imported).
+MAIN_TABLE_ONLY = ("kobo-csv", "odk-csv")
 #: Excel's day zero for serial dates (1900 date system, with the Lotus leap-year bug).
 EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -356,6 +358,13 @@ def build_dataset(export: Export, form: str | Path | dict | None = None,
     if export.stopped:
         raise DatasetError(export.name, export.problems.problems)
     frames, sources = build_tables(export, form)
+    if export.kind in MAIN_TABLE_ONLY:
+        # the repeats are not there (already said): list the problems of the rows read, not the missing tables
+        try:
+            Dataset.from_sources(frames, sources, scheme=scheme, source=export.name, problems=export.problems)
+        except DatasetError as error:
+            kept = [p for p in error.problems if p.file.startswith((export.name, str(form["file"])))]
+            raise DatasetError(export.name, kept) from None
     data = Dataset.from_sources(frames, sources, scheme=scheme, source=export.name, file_format="form export",
                                 problems=export.problems)
     data.import_notes = list(export.notes)
