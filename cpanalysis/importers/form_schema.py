@@ -87,6 +87,7 @@ class FormSchema:
                 repeat = next((n for n, r in reversed(stack) if r), None)
                 list_name = words[1] if len(words) > 1 and kind in ("select_one", "select_multiple", "rank") else None
                 self.questions[name] = Question(name, kind, list_name, tuple(n for n, _ in stack), repeat, labels)
+        self._lookups: dict[tuple, dict[str, str]] = {}
         self.choices: dict[str, dict[str, dict[str, str]]] = {}     # list -> name -> language -> label
         for row in form["choices"]:
             list_name, name = _text(row.get("list_name")), _text(row.get("name"))
@@ -143,16 +144,19 @@ class FormSchema:
 
     def choice_name(self, list_name: str | None, value: str, language: str | None = "") -> str | None:
         """The choice name of ``value`` (a name, or a label in ``language`` or any language), else None."""
-        options = self.choices.get(list_name or "", {})
-        if value in options:
-            return value
-        for name, labels in options.items():
-            if language is not None and labels.get(language) == value:
-                return name
-        for name, labels in options.items():
-            if value in labels.values():
-                return name
-        return None
+        key = (list_name or "", language)
+        lookup = self._lookups.get(key)
+        if lookup is None:
+            options = self.choices.get(list_name or "", {})
+            lookup = {}
+            for name, labels in options.items():      # any language, then the export's, then names win
+                for label in labels.values():
+                    lookup.setdefault(label, name)
+            if language is not None:
+                lookup.update({labels[language]: name for name, labels in options.items() if language in labels})
+            lookup.update({name: name for name in options})
+            self._lookups[key] = lookup
+        return lookup.get(value)
 
     def choice_names(self, list_name: str | None, value: str, language: str | None = "") -> str:
         """A space-separated answer (select_multiple, rank) as names; labels may contain spaces.
@@ -161,6 +165,8 @@ class FormSchema:
         match nothing are kept as they are (validation then reports them).
         """
         words = value.split()
+        if all(self.choice_name(list_name, w, language) == w for w in words):
+            return " ".join(words)
         out, i = [], 0
         while i < len(words):
             for j in range(len(words), i, -1):

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..problems import Problem
-from ._core import Export, Sheet, as_text, is_blank
+from ._core import Export, Sheet, as_text
 from .form_schema import MULTI_KINDS, SEPARATORS, FormSchema
 
 KOBO_XLSX_DOWNLOAD = ('the KoboToolbox XLSX download (Downloads > "XLS", "XML values and headers", '
@@ -266,7 +266,9 @@ def read_kobo_xlsx(path: str | Path, *, form=None, progress: bool = False) -> Ex
     tables = []
     for sheet_name, raw in book.items():
         raw.columns = [str(c).strip() for c in raw.columns]
-        tables.append(RawTable(sheet_name, f"sheet {sheet_name}", raw, [f"row {i + 2}" for i in range(len(raw))]))
+        raw, first_row = _without_hxl_row(raw)
+        tables.append(RawTable(sheet_name, f"sheet {sheet_name}", raw,
+                               [f"row {i + first_row}" for i in range(len(raw))]))
         if progress:
             _progress(f"reading {path.name} [sheet {sheet_name}] ({len(raw):,} rows)")
     filled = [t for t in tables if len(t.frame.columns) or len(t.frame)]
@@ -294,7 +296,12 @@ def read_kobo_xlsx(path: str | Path, *, form=None, progress: bool = False) -> Ex
             continue
         named = _kobo_sheet_repeat(table.name, schema)
         by_columns, score = reader.identify(table.frame.columns)
-        if named is None or "_parent_index" not in table.frame.columns or (score and by_columns != named):
+        if named is not None and "_parent_index" not in table.frame.columns:
+            export.problems.add(Problem(export.where(table.part), "missing column", column="_parent_index",
+                                        expected="KoboToolbox's links between sheets (_index, _parent_index, "
+                                        "_parent_table_name), as downloaded"))
+            continue
+        if named is None or (score and by_columns != named):
             _unknown_sheet(export, reader, table, by_columns if score else None, "sheet")
             continue
         if named in sheet_of:
@@ -371,13 +378,17 @@ def _read_csv_text(raw: bytes, name: str, part: str | None, export: Export) -> R
                                     expected="a CSV export"))
         return None
     frame.columns = [str(c).strip() for c in frame.columns]
-    first_line = 2
+    frame, first_line = _without_hxl_row(frame)
+    return RawTable(name, part, frame, [f"line {i + first_line}" for i in range(len(frame))])
+
+
+def _without_hxl_row(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The table without an HXL hashtag row under the header, and the line or row of its first data row."""
     if len(frame):
         first = [v for v in frame.iloc[0].tolist() if isinstance(v, str) and v.strip()]
-        if first and all(v.strip().startswith("#") for v in first):   # HXL hashtag row
-            frame = frame.iloc[1:].reset_index(drop=True)
-            first_line = 3
-    return RawTable(name, part, frame, [f"line {i + first_line}" for i in range(len(frame))])
+        if first and all(v.strip().startswith("#") for v in first):
+            return frame.iloc[1:].reset_index(drop=True), 3
+    return frame, 2
 
 
 def is_odk_table(columns) -> bool:
@@ -482,7 +493,12 @@ def read_odk_zip(path: str | Path, *, form=None, progress: bool = False) -> Expo
             if file_stem.lower() == f"{stem}-{repeat}".lower():
                 named = repeat
         by_columns, score = reader.identify(table.frame.columns)
-        if named is None or "PARENT_KEY" not in table.frame.columns or (score and by_columns != named):
+        if named is not None and not {"KEY", "PARENT_KEY"} <= set(table.frame.columns):
+            export.problems.add(Problem(export.where(table.part), "missing column",
+                                        column="PARENT_KEY" if "KEY" in table.frame.columns else "KEY",
+                                        expected="ODK Central's links between files (KEY, PARENT_KEY), as downloaded"))
+            continue
+        if named is None or (score and by_columns != named):
             _unknown_sheet(export, reader, table, by_columns if score else None, "file")
             continue
         file_of[named] = table.name
@@ -493,7 +509,3 @@ def read_odk_zip(path: str | Path, *, form=None, progress: bool = False) -> Expo
     check_repeats(export, schema, file_of)
     return export
 
-
-def rows_without_parent(sheet: Sheet) -> list[int]:
-    """Rows whose parent link was refused when read (already reported)."""
-    return [i for i, p in enumerate(sheet.parents) if p is None and not is_blank(sheet.keys[i])]
