@@ -441,5 +441,19 @@ def test_submissions_of_several_form_versions_import_together(tmp_path):
     expected = submitted_content()
     expected["sessions"] = [row[:7] + (None,) for row in expected["sessions"]]
     assert imported_content(data) == expected
-    (note,) = data.import_notes
-    assert note.value == "session/weather" and note.file == "kobo-xml-groups.xlsx [sheet Community planning session]"
+    (versions,) = [n for n in data.import_notes if n.column == "__version__"]
+    (weather,) = [n for n in data.import_notes if n.column != "__version__"]
+    assert len(data.import_notes) == 2
+    assert (versions.column, versions.value) == ("__version__", "vOlder: 2, vKoboAudit1: 2")
+    assert weather.value == "session/weather" and weather.file == "kobo-xml-groups.xlsx [sheet Community planning session]"
+
+
+def test_the_main_sheet_is_found_by_its_columns_not_its_place(tmp_path):
+    path = _copy(tmp_path)
+    book = load_workbook(path)
+    notes = book.create_sheet("Read me", 0)
+    notes.append(["remark"])
+    notes.append(["exported on Monday"])
+    book.save(path)
+    (problem,) = _problems(path)
+    assert (problem.file, problem.value) == ("kobo-xml-groups.xlsx [sheet Read me]", "Read me")

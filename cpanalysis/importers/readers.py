@@ -175,6 +175,13 @@ def _main_table(export: Export, reader: HeaderReader, table: RawTable, key_colum
               "session-session_id), downloaded with XML values and headers or with labels of the form given "
               "with --form")
         return None
+    for column in ("__version__", "FormVersion"):
+        versions = pd.Series(table.frame[column] if column in table.frame else [], dtype=object).map(as_text)
+        counts = versions.dropna().value_counts(sort=False)
+        if len(counts) > 1:       # read together: a question a version lacks is simply empty
+            export.notes.append(Problem(export.where(table.part), f"submissions from {len(counts)} versions of the "
+                                        "form, read together", column=column,
+                                        value=", ".join(f"{v}: {n}" for v, n in counts.items())))
     if key_column and key_column in table.frame:
         keys = [f"main:{as_text(v)}" for v in table.frame[key_column]]
     else:
@@ -279,7 +286,8 @@ def read_kobo_xlsx(path: str | Path, *, form=None, progress: bool = False) -> Ex
         return _stop(export, "no sheet of submissions (every sheet has a _parent_index column)",
                      expected="the sheet named after the form's title, as downloaded")
     reader = HeaderReader(schema, filled)
-    main_table = mains[0]
+    known = reader.headers(None)
+    main_table = max(mains, key=lambda t: sum(1 for c in t.frame.columns if c in known))   # first of equals
     main = _main_table(export, reader, main_table, "_index")
     if main is None:
         return export
