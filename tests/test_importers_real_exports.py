@@ -241,6 +241,10 @@ def test_labels_export_in_another_language_of_the_form(tmp_path):
     book.save(french)
     assert load_workbook(french)["turns"]["D1"].value == "FR Speaking turns, in order/FR Kind of turn"
     assert imported_content(import_export(french, form=form)) == submitted_content()
+    # with the shipped form (no French labels) the import stops at once and says why
+    (problem,) = _problems(french)
+    assert "labels in a language that form does not have" in problem.message
+    assert problem.file == "labels-fr.xlsx [sheet Community planning session]"
 
 
 # --- nothing dropped silently --------------------------------------------------------------------
@@ -404,6 +408,16 @@ def test_xlsform_given_as_export(tmp_path, capsys):
     assert "XLSForm" in problem.message and "--form" in problem.expected
     assert main(["import", str(shipped_form_path()), "-o", str(tmp_path / "out"), "--quiet"]) == 1
     assert "is an XLSForm" in capsys.readouterr().out
+
+
+def test_export_given_as_the_form(tmp_path, capsys):
+    (problem,) = _problems(EXPORTS / "kobo-xml-groups.xlsx", form=EXPORTS / "kobo-xml-groups.xlsx")
+    assert problem.message.startswith("this is not an XLSForm") and problem.file == "kobo-xml-groups.xlsx"
+    (problem,) = _problems(EXPORTS / "kobo-xml-groups.xlsx", form=EXPORTS / "kobo-xml-groups.csv")
+    assert problem.message.startswith("the form could not be read")
+    assert main(["import", str(EXPORTS / "kobo-xml-groups.xlsx"), "--form", str(tmp_path / "none.xlsx"),
+                 "-o", str(tmp_path / "out"), "--quiet"]) == 1
+    assert "the form was not found" in capsys.readouterr().out
 
 
 def test_empty_export_says_no_submissions_yet():

@@ -375,7 +375,20 @@ def load_form(form) -> dict:
     """The form as read by :func:`cpanalysis.forms.read_form` (default: the shipped form)."""
     if isinstance(form, dict):
         return form
-    return read_form(form if form is not None else shipped_form_path())
+    path = Path(form) if form is not None else shipped_form_path()
+    expected = "an XLSForm (.xlsx with survey and choices sheets), the one the data was collected with"
+    try:
+        read = read_form(path)
+    except FileNotFoundError:
+        raise DatasetError(path.name, [Problem(path.name, "the form was not found", value=str(path),
+                                               expected=expected)]) from None
+    except Exception as exc:  # openpyxl raises many kinds for files that are not workbooks
+        raise DatasetError(path.name, [Problem(path.name, f"the form could not be read: {exc}",
+                                               expected=expected)]) from None
+    if not read["survey"]:
+        raise DatasetError(path.name, [Problem(path.name, "this is not an XLSForm: it has no survey sheet (was the "
+                                               "export given as the form?)", expected=expected)])
+    return read
 
 
 __all__ = ["ExportSource", "Sheet", "Export", "build_tables", "build_dataset", "DatasetError"]

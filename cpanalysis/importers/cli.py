@@ -31,9 +31,10 @@ def _run_import(args: argparse.Namespace) -> int:
         data = import_export(args.source, args.format, form=args.form, progress=not args.quiet)
     except DatasetError as error:
         print(error.report())
-        print("nothing was written; fix the export (or the form's choices) and import again", file=sys.stderr)
+        print("nothing was written; fix what is listed above (or make the download it names) and import again",
+              file=sys.stderr)
         return EXIT_INVALID
-    except ValueError as error:
+    except (ValueError, OSError) as error:     # no such file, unreadable file, a form that is not an XLSForm
         print(f"cpanalysis import: {error}", file=sys.stderr)
         return EXIT_INVALID
     for note in getattr(data, "import_notes", []):

@@ -168,9 +168,15 @@ def _main_table(export: Export, reader: HeaderReader, table: RawTable, key_colum
     frame = reader.fields(table, None, export)
     if "session_id" not in frame.columns:
         shown = [c for c in table.frame.columns if not _is_platform_column(str(c))][:4]
-        _stop(export, f"this is not an export of the form \"{schema.title}\" ({schema.form_id}): none of its "
-              f"columns is the question session_id; it looks like an export of \"{table.name}\"",
-              part=table.part, value=", ".join(shown) or None,
+        looks_like = Path(str(table.name)).stem
+        if looks_like.lower() in (schema.title.lower(), schema.form_id.lower()):
+            message = (f"none of the columns is the question session_id of the form given ({schema.file}): the "
+                       "download has labels in a language that form does not have, or another form has the same "
+                       "name")
+        else:
+            message = (f"this is not an export of the form \"{schema.title}\" ({schema.form_id}): none of its "
+                       f"columns is the question session_id; it looks like an export of \"{looks_like}\"")
+        _stop(export, message, part=table.part, value=", ".join(shown) or None,
               expected=f"an export of {schema.form_id} (a column session/session_id, Session code or "
               "session-session_id), downloaded with XML values and headers or with labels of the form given "
               "with --form")
