@@ -110,7 +110,10 @@ class HeaderReader:
             text = str(header)
             match = known.get(text)
             if match is None:
-                if not _is_platform_column(text) and not text.startswith("Unnamed:"):
+                blank_header = text.startswith("Unnamed:")      # pandas' name for a header cell left empty
+                if blank_header and raw[header].map(as_text).notna().any():
+                    unknown.append(f"(no header, column {list(raw.columns).index(header) + 1})")
+                elif not blank_header and not _is_platform_column(text):
                     unknown.append(text)
                 continue
             name, option = match
@@ -162,6 +165,16 @@ def _stop(export: Export, message: str, *, part: str | None = None, expected: st
     return export
 
 
+def _header_examples(schema: FormSchema, name: str) -> str:
+    """How a question's column is headed in the usual downloads, for messages."""
+    question = schema.questions.get(name)
+    if question is None:
+        return name
+    path = [*question.path, name]
+    label = schema.label(question.labels, "", name)
+    return f"{'/'.join(path)}, {'-'.join(path)}, {name} or \"{label}\""
+
+
 def _main_table(export: Export, reader: HeaderReader, table: RawTable, key_column: str | None) -> Sheet | None:
     """The table of submissions, or None (and a stop) when it is not one of this form."""
     schema = reader.schema
@@ -177,9 +190,8 @@ def _main_table(export: Export, reader: HeaderReader, table: RawTable, key_colum
             message = (f"this is not an export of the form \"{schema.title}\" ({schema.form_id}): none of its "
                        f"columns is the question session_id; it looks like an export of \"{looks_like}\"")
         _stop(export, message, part=table.part, value=", ".join(shown) or None,
-              expected=f"an export of {schema.form_id} (a column session/session_id, Session code or "
-              "session-session_id), downloaded with XML values and headers or with labels of the form given "
-              "with --form")
+              expected=f"an export of {schema.form_id} (a column {_header_examples(schema, 'session_id')}), "
+              "downloaded with XML values and headers, or with labels of the form given with --form")
         return None
     for column in ("__version__", "FormVersion"):
         versions = pd.Series(table.frame[column] if column in table.frame else [], dtype=object).map(as_text)
