@@ -52,7 +52,7 @@ def _is_platform_column(header: str) -> bool:
     return header in PLATFORM_COLUMNS or header.startswith("_") or header.startswith("#")
 
 
-@dataclass
+@dataclass(eq=False)
 class RawTable:
     """One sheet or file of an export, as read."""
 
@@ -350,7 +350,10 @@ def read_kobo_xlsx(path: str | Path, *, form=None, progress: bool = False) -> Ex
         parents = []
         for i, (name, parent_index) in enumerate(zip(names, raw["_parent_index"])):
             name = as_text(name)
-            if name is None or name.lower() != str(parent_sheet).lower():
+            # KoboToolbox names the parent by its section (the form's title or the repeat), cut to 31
+            # characters in sheet names
+            if name is None or not (name.lower()[:31] == str(parent_sheet).lower()[:31]
+                                    or name.lower() == (parent or schema.title).lower()):
                 wrong.append(Problem(export.where(table.part), "links to a table that is not this repeat's parent",
                                      row=table.rows[i], column="_parent_table_name", value=str(name or ""),
                                      expected=f"\"{parent_sheet}\" (the sheet of {parent or 'the submissions'}, "
