@@ -14,7 +14,7 @@ from ..forms import FORM_ID
 from ..problems import Problem
 from ._core import Export, Sheet, build_dataset, load_form
 from .form_schema import FormSchema
-from .readers import HeaderReader, RawTable, _main_table, _no_submissions, _stop, check_repeats
+from .readers import HeaderReader, RawTable, _main_table, _check_repeats, _no_submissions, _stop
 
 ODATA_DOWNLOAD = "ODK Central's OData feed of the form's submissions with $expand=* (what pyODK returns)"
 
@@ -35,6 +35,16 @@ def export_from_odata(payload, name: str = f"ODK Central form {FORM_ID}", *, for
     """Turn an OData ``Submissions?$expand=*`` JSON document into an :class:`Export`.
 
     Repeats nested in each submission (and nested repeats in their entries) become one table each.
+
+    Examples
+    --------
+    >>> import cpanalysis, tempfile, pathlib
+    >>> from cpanalysis.importers.exports import form_for, odata_submissions
+    >>> data = cpanalysis.simulate(1, seed=3)
+    >>> form = form_for(data, pathlib.Path(tempfile.mkdtemp()) / "form.xlsx")
+    >>> export = export_from_odata(odata_submissions(data), form=form)
+    >>> export.sheets["items"].part, len(export.problems)
+    ('Submissions.rankings.items', 0)
     """
     schema = form if isinstance(form, FormSchema) else FormSchema(load_form(form))
     export = Export(name, {}, kind="odata-json")
@@ -80,7 +90,7 @@ def export_from_odata(payload, name: str = f"ODK Central form {FORM_ID}", *, for
         export.sheets[table] = Sheet(table, reader.fields(raw_tables[table], table, export), t["keys"], t["parents"],
                                      raw_tables[table].part, raw_tables[table].rows, parent_column="__id")
     # a repeat no submission has entries for is absent from the feed: only say so when it should be there
-    check_repeats(export, schema, {r: r for r in tables if r != "main"})
+    _check_repeats(export, schema, {r: r for r in tables if r != "main"})
     return export
 
 

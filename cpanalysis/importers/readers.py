@@ -221,7 +221,7 @@ def _limited(export: Export, problems: list[Problem]) -> None:
                                                last.expected, more_rows=len(problems) - LISTED_ROWS)
 
 
-def check_repeats(export: Export, schema: FormSchema, read: dict[str, str | None]) -> None:
+def _check_repeats(export: Export, schema: FormSchema, read: dict[str, str | None]) -> None:
     """A repeat without a sheet or file: an error when the submissions say it has entries, else a note.
 
     ``read`` maps each repeat found to its sheet or file. A repeat "has entries" when its ``relevant``
@@ -274,7 +274,32 @@ def _kobo_sheet_repeat(sheet_name: str, schema: FormSchema) -> str | None:
 
 
 def read_kobo_xlsx(path: str | Path, *, form=None, progress: bool = False) -> Export:
-    """Read a KoboToolbox XLSX export of the session form (see the module's notes)."""
+    """Read a KoboToolbox XLSX export of the session form (see the module's notes), without validating.
+
+    Parameters
+    ----------
+    path : str or Path
+    form : FormSchema, dict, str or Path, optional
+        The form (default: the shipped one).
+    progress : bool
+        Print a line per sheet to stderr.
+
+    Returns
+    -------
+    Export
+        Its ``problems`` and ``notes`` say what could not be read.
+
+    Examples
+    --------
+    >>> import cpanalysis, tempfile, pathlib
+    >>> from cpanalysis.importers.exports import form_for, write_kobo_xlsx
+    >>> data = cpanalysis.simulate(1, seed=3)
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> form = form_for(data, folder / "form.xlsx")
+    >>> export = read_kobo_xlsx(write_kobo_xlsx(data, folder / "export.xlsx"), form=form)
+    >>> sorted(export.sheets), len(export.problems)
+    (['decisions', 'items', 'main', 'rankings', 'roster', 'turns'], 0)
+    """
     from ._core import load_form
 
     path = Path(path)
@@ -364,7 +389,7 @@ def read_kobo_xlsx(path: str | Path, *, form=None, progress: bool = False) -> Ex
         _limited(export, wrong)
         export.sheets[repeat] = Sheet(repeat, frame, [f"{repeat}:{v}" for v in index], parents, table.part,
                                       table.rows, parent_column="_parent_index")
-    check_repeats(export, schema, sheet_of)
+    _check_repeats(export, schema, sheet_of)
     return export
 
 
@@ -421,14 +446,34 @@ def _without_hxl_row(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 
 
 def is_odk_table(columns) -> bool:
-    """ODK Central's CSV columns: KEY, with SubmissionDate or meta-instanceID in the main table."""
+    """Whether CSV headers are ODK Central's: KEY, with PARENT_KEY, SubmissionDate or meta-instanceID.
+
+    Examples
+    --------
+    >>> is_odk_table(["SubmissionDate", "session-session_id", "meta-instanceID", "KEY"])
+    True
+    >>> is_odk_table(["session/session_id", "_uuid", "_index"])
+    False
+    """
     columns = set(columns)
     return "KEY" in columns and ("PARENT_KEY" in columns or "SubmissionDate" in columns
                                  or any(c.endswith("instanceID") for c in columns))
 
 
 def read_kobo_csv(path: str | Path, *, form=None, progress: bool = False) -> Export:
-    """Read a KoboToolbox CSV export: the table of submissions only, then stop naming the XLSX download."""
+    """Read a KoboToolbox CSV export: the table of submissions only, with a problem naming the XLSX download.
+
+    Examples
+    --------
+    >>> import cpanalysis, tempfile, pathlib
+    >>> from cpanalysis.importers.exports import form_for, write_kobo_csv
+    >>> data = cpanalysis.simulate(1, seed=3)
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> form = form_for(data, folder / "form.xlsx")
+    >>> export = read_kobo_csv(write_kobo_csv(data, folder / "export.csv"), form=form)
+    >>> list(export.sheets), "XLSX download" in export.problems.problems[0].expected
+    (['main'], True)
+    """
     from ._core import load_form
 
     path = Path(path)
@@ -463,7 +508,21 @@ def _csv_files(path: Path) -> dict[str, bytes]:
 
 
 def read_odk_zip(path: str | Path, *, form=None, progress: bool = False) -> Export:
-    """Read ODK Central's "all data" download: the zip, the folder it unzips to, or the main-table CSV alone."""
+    """Read ODK Central's "all data" download: the zip, the folder it unzips to, or the main-table CSV alone.
+
+    The main-table CSV alone is read with a problem naming the zip download.
+
+    Examples
+    --------
+    >>> import cpanalysis, tempfile, pathlib
+    >>> from cpanalysis.importers.exports import form_for, write_odk_zip
+    >>> data = cpanalysis.simulate(1, seed=3)
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> form = form_for(data, folder / "form.xlsx")
+    >>> export = read_odk_zip(write_odk_zip(data, folder / "cp_session.zip"), form=form)
+    >>> sorted(export.sheets), len(export.problems)
+    (['decisions', 'items', 'main', 'rankings', 'roster', 'turns'], 0)
+    """
     from ._core import load_form
 
     path = Path(path)
@@ -535,6 +594,6 @@ def read_odk_zip(path: str | Path, *, form=None, progress: bool = False) -> Expo
         export.sheets[named] = Sheet(named, frame, [as_text(v) for v in table.frame["KEY"]],
                                      [as_text(v) for v in table.frame["PARENT_KEY"]], table.part, table.rows,
                                      parent_column="PARENT_KEY")
-    check_repeats(export, schema, file_of)
+    _check_repeats(export, schema, file_of)
     return export
 
