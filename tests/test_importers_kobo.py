@@ -3,8 +3,9 @@
 The exports are written by cpanalysis.importers.exports the way KoboToolbox writes them: a main
 sheet plus one sheet per repeat linked by _index/_parent_index/_parent_table_name (nested repeat
 ``items`` under ``rankings``), _submission__* columns on repeat sheets, group paths joined with '/',
-dates as Excel serial numbers; CSV ';'-separated and fully quoted, with XML-name or label headers,
-select_multiple as a space-separated column and/or one-hot columns, and an optional HXL row.
+dates as Excel serial numbers; the CSV holds the main table only (as KoboToolbox's), ';'-separated
+and fully quoted, with XML-name or label headers and an optional HXL row. The real downloads are
+tested in test_importers_real_exports.py.
 """
 
 from __future__ import annotations
@@ -46,26 +47,22 @@ def test_kobo_xlsx_round_trip(programme):
     dict(headers="label", hxl=False, select_multiple="onehot"),
     dict(headers="label", hxl=True, select_multiple="both"),
 ], ids=lambda o: "-".join(str(v) for v in o.values()))
-def test_kobo_csv_round_trip(programme, options):
+def test_kobo_csv_is_read_checked_and_refused_naming_the_xlsx(programme, options):
+    """A KoboToolbox CSV holds the submissions only: read, checked, then refused (nothing invented)."""
     data, form, folder = programme
-    out = write_kobo_csv(data, folder / ("csv-" + "-".join(str(v) for v in options.values())), **options)
-    text = (out / "cp_session.csv").read_text(encoding="utf-8")
+    path = write_kobo_csv(data, folder / ("csv-" + "-".join(str(v) for v in options.values()) + ".csv"), **options)
+    text = path.read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert text.startswith('"')
     assert ("session/session_id" in rows[0]) == (options["headers"] == "xml")
     assert rows[1][0].startswith("#") == options["hxl"]
-    assert detect_format(out) == "kobo-csv"
-    assert_same_tables(data, import_export(out, form=form))
-
-
-def test_main_csv_alone_gives_sessions_and_tells_what_is_missing(programme):
-    data, form, folder = programme
-    out = write_kobo_csv(data, folder / "main-only")
+    assert detect_format(path) == "kobo-csv"
     with pytest.raises(cpanalysis.DatasetError) as caught:
-        import_export(out / "cp_session.csv", form=form)
-    # Kobo's CSV export holds the submissions only: the importer says so instead of inventing tables.
-    assert any("only the table of submissions" in p.message and p.file == "cp_session.csv"
-               for p in caught.value.problems)
+        import_export(path, form=form)
+    (problem,) = caught.value.problems
+    assert problem.file == path.name
+    assert f"holds the table of submissions only ({len(data.sessions)} read and checked)" in problem.message
+    assert "KoboToolbox XLSX download" in problem.expected
 
 
 def _edit_xlsx(path, sheet, header, row, value):
@@ -97,15 +94,16 @@ def test_broken_kobo_xlsx_points_to_sheet_and_row(programme, tmp_path):
 
 def test_broken_kobo_csv_with_hxl_row_counts_lines_as_an_editor(programme, tmp_path):
     data, form, _ = programme
-    out = write_kobo_csv(data, tmp_path / "csv", hxl=True)
-    lines = (out / "turns.csv").read_text(encoding="utf-8").split("\n")
-    lines[4] = lines[4].replace('"proposal"', '"shouting"').replace('"question"', '"shouting"') \
-        .replace('"support"', '"shouting"').replace('"objection"', '"shouting"').replace('"other"', '"shouting"')
-    (out / "turns.csv").write_text("\n".join(lines), encoding="utf-8")
+    path = write_kobo_csv(data, tmp_path / "export.csv", hxl=True)
+    lines = path.read_bytes().decode("utf-8").split("\r\n")
+    third_date = data.sessions["date"].iloc[2].strftime("%Y-%m-%d")
+    lines[4] = lines[4].replace(f'"{third_date}"', '"last Tuesday"', 1)
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
     with pytest.raises(cpanalysis.DatasetError) as caught:
-        import_export(out, form=form)
-    # header = line 1, HXL row = line 2, first submission = line 3: lines[4] is line 5
-    assert [(p.file, p.row, p.column) for p in caught.value.problems] == [("csv [turns.csv]", "line 5", "kind")]
+        import_export(path, form=form)
+    # header = line 1, HXL row = line 2, first submission = line 3: lines[4] (3rd submission) is line 5
+    found = [(p.file, p.row, p.column, p.value) for p in caught.value.problems if p.row]
+    assert found == [("export.csv", "line 5", "date", "last Tuesday")]
 
 
 def test_unknown_community_points_to_the_submission(programme, tmp_path):

@@ -19,10 +19,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..dataset import Dataset
-from ..forms import REPEATS, read_form, session_fields, shipped_form_path
+from ..forms import read_form, shipped_form_path
 from ..problems import DatasetError, Problem, ProblemList, Source
 from ..subgroups import SubgroupScheme
 
+#: Downloads that hold the table of submissions only (read and checked, never imported).
+MAIN_TABLE_ONLY = ("kobo-csv", "odk-csv")
 #: Excel's day zero for serial dates (1900 date system, with the Lotus leap-year bug).
 EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -61,15 +63,15 @@ class Export:
     name: str                           # the export's file or folder name
     sheets: dict[str, Sheet]
     problems: ProblemList = field(default_factory=ProblemList)
+    kind: str | None = None             # kobo-xlsx, kobo-csv, odk-zip, odk-csv, odata-json
+    notes: list[Problem] = field(default_factory=list)     # what was left aside without losing data
+    stopped: bool = False               # a problem made reading the rest pointless (another form, ...)
 
     def where(self, part: str | None) -> str:
         return f"{self.name} [{part}]" if part else self.name
 
 
 # --- reading helpers shared by the readers -----------------------------------------------------
-
-FIELDS = {f.name: f for f in session_fields(n_positions=64)}
-
 
 def is_blank(value) -> bool:
     if value is None:
@@ -112,62 +114,6 @@ def as_date(value):
         return as_date(float(text))
     match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?", text)
     return match.group(1) if match else text
-
-
-def field_columns(columns, separators: str, labels: dict[str, str] | None = None) -> tuple[dict, dict]:
-    """Map an export's headers to the form's fields.
-
-    Returns ``(plain, onehot)``: ``plain[header] = field`` and ``onehot[header] = (field, option)``
-    for split select_multiple columns (``field/option`` holding 1 or 0). Headers may be group paths
-    (``session/date``, ``session-date``) or, with ``labels`` (label -> name, also option labels),
-    question labels. Headers that are not fields (``_id``, ``KEY``, ...) are left out.
-    """
-    plain, onehot = {}, {}
-    pattern = "[" + re.escape(separators) + "]"
-    for header in columns:
-        text = str(header).strip()
-        parts = [p for p in re.split(pattern, text) if p != ""] if separators else [text]
-        if labels:
-            parts = [labels.get(p, p) for p in parts]
-        if not parts:
-            continue
-        if parts[-1] in FIELDS:
-            plain.setdefault(text, parts[-1])
-        elif len(parts) >= 2 and parts[-2] in FIELDS and FIELDS[parts[-2]].kind == "select_multiple":
-            option = labels.get(parts[-1], parts[-1]) if labels else parts[-1]
-            onehot[text] = (parts[-2], option)
-    return plain, onehot
-
-
-def fields_frame(raw: pd.DataFrame, separators: str, labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """The export's columns renamed to field names; split select_multiple columns joined back."""
-    plain, onehot = field_columns(raw.columns, separators, labels)
-    out = pd.DataFrame({name: raw[header].tolist() for header, name in plain.items()}, index=range(len(raw)))
-    for name in {f for f, _ in onehot.values()}:
-        if name in out:
-            continue
-        headers = [h for h, (f, _) in onehot.items() if f == name]
-        cells = {h: raw[h].tolist() for h in headers}
-
-        def selected(i, headers=headers, cells=cells):
-            chosen = [onehot[h][1] for h in headers if as_text(cells[h][i]) in ("1", "True", "true")]
-            return " ".join(chosen) if chosen else None
-        out[name] = [selected(i) for i in range(len(raw))]
-    return out
-
-
-def label_map(form: dict) -> dict[str, str]:
-    """Question, group and option labels -> names (for exports with label headers)."""
-    out = {}
-    for row in form["survey"]:
-        if row.get("label") and row.get("name"):
-            out[str(row["label"]).strip()] = str(row["name"]).strip()
-    multiple = {str(r["type"]).split()[1] for r in form["survey"]
-                if str(r.get("type", "")).startswith("select_multiple ")}
-    for row in form["choices"]:
-        if row.get("list_name") in multiple and row.get("label") and row.get("name"):
-            out.setdefault(str(row["label"]).strip(), str(row["name"]).strip())
-    return out
 
 
 # --- from sheets to contract tables -------------------------------------------------------------
@@ -248,13 +194,10 @@ def build_tables(export: Export, form: dict) -> tuple[dict[str, pd.DataFrame], d
                     c["attendance_counts"].add({"session_id": session["session_id"], "subgroup": name[len("count_"):],
                                                 "count": f[name][i]}, main.part, main.rows[i])
 
-    if main is not None and not any(name in export.sheets for name in REPEATS):
-        problems.add(Problem(export.name, "the export holds only the table of submissions (no roster, turns, "
-                             "rankings or decisions)", expected="the XLSX export (one sheet per repeat), or the "
-                             "repeat CSV files (roster.csv, turns.csv, ...) next to the main CSV"))
-
     def parent_session(sheet: Sheet, i: int, via: dict[str, str] | None = None):
         key = sheet.parents[i]
+        if key is None:             # a link the reader refused, already reported
+            return None
         if via is not None:
             key = via.get(key, key)
         session = sessions_by_key.get(key)
@@ -313,6 +256,8 @@ def build_tables(export: Export, form: dict) -> tuple[dict[str, pd.DataFrame], d
 
     rankings = export.sheets.get("rankings")
     ranking_of: dict[str, tuple[str, str]] = {}     # rankings key -> (session key, ranker)
+    methods: dict[str, tuple[str | None, int]] = {}  # rankings key -> (ranking_method, row)
+    empty: list[tuple[str, int]] = []               # rankings that rank no harm: (method, row)
     if rankings is not None:
         f = _columns_of(rankings)
         for i in range(len(rankings.keys)):
@@ -322,7 +267,9 @@ def build_tables(export: Export, form: dict) -> tuple[dict[str, pd.DataFrame], d
             ranker = as_text(_get(f, i, "ranker_group")) or as_text(_get(f, i, "ranker_id"))
             ranking_of[rankings.keys[i]] = (rankings.parents[i], ranker)
             method = as_text(_get(f, i, "ranking_method"))
+            methods[rankings.keys[i]] = (method, i)
             base = {"session_id": session["session_id"], "ranker": ranker}
+            before = len(c["rankings"].rows)
             if method == "order":
                 for r, harm in enumerate((as_text(_get(f, i, "order")) or "").split(), start=1):
                     c["rankings"].add({**base, "harm_id": harm, "rank": r, "score": None}, rankings.part, rankings.rows[i])
@@ -332,11 +279,14 @@ def build_tables(export: Export, form: dict) -> tuple[dict[str, pd.DataFrame], d
                     harm = as_text(f[name][i])
                     if harm:
                         c["rankings"].add({**base, "harm_id": harm, "rank": r, "score": None}, rankings.part, rankings.rows[i])
-            elif method != "items":
+            if method in ("order", "positions") and len(c["rankings"].rows) == before:
+                empty.append((method, i))
+            elif method not in ("order", "positions", "items"):
                 problems.add(Problem(export.where(rankings.part), "unknown ranking method", row=rankings.rows[i],
                                      column="ranking_method", value=str(method), expected="order, positions or items"))
 
     items = export.sheets.get("items")
+    with_items: set[str] = set()
     if items is not None:
         f = _columns_of(items)
         via = {key: session_key for key, (session_key, _) in ranking_of.items()}
@@ -350,9 +300,21 @@ def build_tables(export: Export, form: dict) -> tuple[dict[str, pd.DataFrame], d
             session = parent_session(items, i, via)
             if session is None:
                 continue
+            with_items.add(items.parents[i])
             c["rankings"].add({"session_id": session["session_id"], "ranker": owner[1],
                                "harm_id": as_text(_get(f, i, "item_harm")), "rank": _get(f, i, "item_rank"),
                                "score": _get(f, i, "item_score")}, items.part, items.rows[i])
+
+    if rankings is not None:
+        if items is not None:
+            empty += [(m, i) for key, (m, i) in methods.items() if m == "items" and key not in with_items]
+        columns = {"order": "order", "positions": "pos_1", "items": "ranking_method"}
+        for method, i in sorted(empty, key=lambda e: e[1]):
+            problems.add(Problem(export.where(rankings.part), "a ranking that ranks no harm", row=rankings.rows[i],
+                                 column=columns[method], value="" if method != "items" else method,
+                                 expected="the harms in order" if method == "order" else
+                                 "a harm in position 1 or later" if method == "positions" else
+                                 f"rows in {export.sheets['items'].part or 'the items table'} linked to this ranking"))
 
     decisions = export.sheets.get("decisions")
     if decisions is not None:
@@ -393,16 +355,40 @@ def build_dataset(export: Export, form: str | Path | dict | None = None,
         With every problem of the reading and of the data contract's checks.
     """
     form = load_form(form)
+    if export.stopped:
+        raise DatasetError(export.name, export.problems.problems)
     frames, sources = build_tables(export, form)
-    return Dataset.from_sources(frames, sources, scheme=scheme, source=export.name, file_format="form export",
+    if export.kind in MAIN_TABLE_ONLY:
+        # the repeats are not there (already said): list the problems of the rows read, not the missing tables
+        try:
+            Dataset.from_sources(frames, sources, scheme=scheme, source=export.name, problems=export.problems)
+        except DatasetError as error:
+            kept = [p for p in error.problems if p.file.startswith((export.name, str(form["file"])))]
+            raise DatasetError(export.name, kept) from None
+    data = Dataset.from_sources(frames, sources, scheme=scheme, source=export.name, file_format="form export",
                                 problems=export.problems)
+    data.import_notes = list(export.notes)
+    return data
 
 
 def load_form(form) -> dict:
     """The form as read by :func:`cpanalysis.forms.read_form` (default: the shipped form)."""
     if isinstance(form, dict):
         return form
-    return read_form(form if form is not None else shipped_form_path())
+    path = Path(form) if form is not None else shipped_form_path()
+    expected = "an XLSForm (.xlsx with survey and choices sheets), the one the data was collected with"
+    try:
+        read = read_form(path)
+    except FileNotFoundError:
+        raise DatasetError(path.name, [Problem(path.name, "the form was not found", value=str(path),
+                                               expected=expected)]) from None
+    except Exception as exc:  # openpyxl raises many kinds for files that are not workbooks
+        raise DatasetError(path.name, [Problem(path.name, f"the form could not be read: {exc}",
+                                               expected=expected)]) from None
+    if not read["survey"]:
+        raise DatasetError(path.name, [Problem(path.name, "this is not an XLSForm: it has no survey sheet (was the "
+                                               "export given as the form?)", expected=expected)])
+    return read
 
 
 __all__ = ["ExportSource", "Sheet", "Export", "build_tables", "build_dataset", "DatasetError"]

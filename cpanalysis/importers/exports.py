@@ -220,48 +220,35 @@ def _label_headers(headers: list[str], data_form: dict[str, str]) -> list[str]:
     return ["/".join(data_form.get(p, p) for p in h.split("/")) for h in headers]
 
 
-def write_kobo_csv(data, folder: str | Path, *, headers: str = "xml", hxl: bool = False,
+def write_kobo_csv(data, path: str | Path, *, headers: str = "xml", hxl: bool = False,
                    select_multiple: str = "both", separator: str = ";") -> Path:
-    """Write the dataset as KoboToolbox CSV files: ``cp_session.csv`` plus one CSV per repeat.
+    """Write the dataset's submissions as a KoboToolbox CSV export: the main table only, as KoboToolbox does.
 
-    ``headers``: ``"xml"`` (group paths of names) or ``"label"``; ``select_multiple``: ``"both"``,
-    ``"space"`` (one column) or ``"onehot"`` (``field/option`` columns only); ``hxl``: add a
-    hashtag row under the header.
+    KoboToolbox puts no repeat (roster, turns, rankings, decisions) in a CSV export; the importer
+    reads and checks this table, then asks for the XLSX download. ``headers``: ``"xml"`` (group
+    paths of names) or ``"label"``; ``hxl``: add a hashtag row under the header.
     """
     subs = submissions(data)
     n_positions = len(data.harms)
-    tables = _tables(subs, n_positions, "/", relative=False, onehot=select_multiple != "space", excel=False)
+    rows = _tables(subs, n_positions, "/", relative=False, onehot=select_multiple != "space", excel=False)["main"]
     labels = {f.name: f.label for f in session_fields(n_positions)}
     labels.update({"session": "Session details", "counts": "Head counts by subgroup"})
-    labels.update({r: r for r in REPEATS})
-    labels.update({o: o.capitalize() for o in ("disability", "poorest", "minority", "displaced")})
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in tables.items():
-        fields = [h for h in rows[0] if not h.startswith("_")]
-        if select_multiple == "onehot":
-            fields = [h for h in fields if not h.endswith("marginalised_reason")]
-        link = ["_id", "_uuid", "_submission_time", "_index"] if name == "main" else \
-            ["_index", "_parent_table_name", "_parent_index", "_submission__id", "_submission__uuid"]
-        shown = fields if headers == "xml" else _label_headers(fields, labels)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=separator, quoting=csv.QUOTE_ALL, lineterminator="\n")
-        writer.writerow(shown + link)
-        if hxl:
-            writer.writerow([f"#{h.split('/')[-1].replace('_', '')}" for h in fields] + ["#meta+id", "#meta+uuid"] +
-                            [""] * (len(link) - 2))
-        for row in rows:
-            sub = row["_sub"]
-            values = ["" if row[h] is None else row[h] for h in fields]
-            if name == "main":
-                values += [1000 + sub["_n"], sub["_uuid"], sub["_time"].isoformat(), sub["_n"]]
-            else:
-                parent = FORM_TITLE if row["_parent"][0] == "main" else row["_parent"][0]
-                values += [row["_index"], parent, row["_parent"][1], 1000 + sub["_n"], sub["_uuid"]]
-            writer.writerow(values)
-        file_name = f"{FORM_ID}.csv" if name == "main" else f"{name}.csv"
-        (folder / file_name).write_text(buffer.getvalue(), encoding="utf-8")
-    return folder
+    fields = [h for h in rows[0] if not h.startswith("_")]
+    link = ["_id", "_uuid", "_submission_time", "_index"]
+    shown = fields if headers == "xml" else _label_headers(fields, labels)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(shown + link)
+    if hxl:
+        writer.writerow([f"#{h.split('/')[-1].replace('_', '')}" for h in fields] + ["#meta+id", "#meta+uuid", "", ""])
+    for row in rows:
+        sub = row["_sub"]
+        writer.writerow(["" if row[h] is None else row[h] for h in fields] +
+                        [1000 + sub["_n"], sub["_uuid"], sub["_time"].isoformat(), sub["_n"]])
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
 
 
 def write_odk_zip(data, path: str | Path, *, form_id: str = FORM_ID) -> Path:
