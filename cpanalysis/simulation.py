@@ -452,8 +452,8 @@ def simulate_tables(
     --------
     >>> from cpanalysis.simulation import simulate_tables
     >>> tables = simulate_tables(2, seed=5)
-    >>> sorted(tables)[:3]
-    ['attendance', 'communities', 'decisions']
+    >>> sorted(tables)[:4]
+    ['action_updates', 'actions', 'attendance', 'communities']
     >>> tables["sessions"]["session_id"].iloc[0]
     'C01-S001'
     """

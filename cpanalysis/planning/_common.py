@@ -57,7 +57,7 @@ def community_rng(seed: int, community_id) -> np.random.Generator:
 
     Examples
     --------
-    >>> community_rng(0, "C01").integers(100) == community_rng(0, "C01").integers(100)
+    >>> int(community_rng(0, "C01").integers(100)) == int(community_rng(0, "C01").integers(100))
     True
     """
     key = tuple(str(community_id).encode("utf-8"))

@@ -60,8 +60,13 @@ def action_proposers(data, *, by: str = "subgroup", level: str = "community",
     >>> from cpanalysis.planning import action_proposers
     >>> data = cpanalysis.load(cpanalysis.sample_path())
     >>> table = action_proposers(data, by="status", level="programme", settings=cpanalysis.Settings(n_boot=200))
-    >>> table[["proposer", "n_actions"]].to_string(index=False)
-    '      proposer  n_actions\\n         elite         29\\n       general         11\\n         group         23\\n  marginalised       <NA>\\nplanning_group         16'
+    >>> table[["proposer", "n_actions", "action_share"]]
+             proposer  n_actions  action_share
+    0           elite         26      0.317073
+    1         general         20      0.243902
+    2           group         12      0.146341
+    3    marginalised       <NA>          <NA>
+    4  planning_group         23      0.280488
     """
     func = "action_proposers"
     settings = resolve_settings(settings)
@@ -127,8 +132,11 @@ def action_uptake(data, *, by: str = "subgroup", level: str = "community", forma
     >>> from cpanalysis.planning import action_uptake
     >>> data = cpanalysis.load(cpanalysis.sample_path())
     >>> table = action_uptake(data, by="status", level="programme", settings=cpanalysis.Settings(n_boot=200))
-    >>> table[["speaker", "n_speakers", "n_proposals", "n_adopted"]].to_string(index=False)
-    '     speaker  n_speakers  n_proposals  n_adopted\\n       elite          51          114         49\\n     general          39           66         25\\nmarginalised        <NA>         <NA>       <NA>'
+    >>> table[["speaker", "n_speakers", "n_proposals", "n_adopted"]]
+            speaker  n_speakers  n_proposals  n_adopted
+    0         elite          43          176         70
+    1       general          32           71         19
+    2  marginalised        <NA>         <NA>       <NA>
     """
     func = "action_uptake"
     settings = resolve_settings(settings)

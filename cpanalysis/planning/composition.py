@@ -60,6 +60,9 @@ def planning_group_inclusion(data, *, subgroup="subgroup", reference: str = "com
     >>> data = cpanalysis.load(cpanalysis.sample_path())
     >>> table = planning_group_inclusion(data, subgroup="elite", settings=cpanalysis.Settings(n_boot=200))
     >>> table.loc[table["community_id"] == "C02", ["subgroup", "n_members", "planning_share", "meeting_share"]]
+        subgroup  n_members  planning_share  meeting_share
+    2      elite          6        0.666667       0.184049
+    3  non-elite       <NA>            <NA>       0.815951
     """
     settings = resolve_settings(settings)
     table = planning_group_composition(data, subgroup=subgroup, reference=reference)

@@ -62,7 +62,7 @@ def action_status(data, *, as_of=None) -> pd.DataFrame:
     out["status"] = pd.array(ids.map(last).fillna("planned").to_numpy(dtype=object), dtype="string")
     out["n_updates"] = ids.map(count).fillna(0).astype("int64")
     out["ever_stalled"] = ids.isin(stalled.index).to_numpy(dtype=bool)
-    out["done_date"] = pd.to_datetime(ids.map(done))
+    out["done_date"] = pd.to_datetime(pd.Series(done, dtype="datetime64[ns]").reindex(ids.to_numpy()).to_numpy())
     return out
 
 
@@ -104,6 +104,10 @@ def action_follow_up(data, *, level: str = "community", as_of=None, settings: Se
     >>> data = cpanalysis.load(cpanalysis.sample_path())
     >>> table = action_follow_up(data, level="programme", settings=cpanalysis.Settings(n_boot=200))
     >>> table[["cycle", "n_actions", "n_done", "n_dropped", "n_stalled", "n_open"]]
+       cycle  n_actions  n_done  n_dropped  n_stalled  n_open
+    0      1         28      20          8          0       0
+    1      2         26      20          5          1       0
+    2      3         28      14          8          3       3
     """
     func = "action_follow_up"
     settings = resolve_settings(settings)
@@ -177,6 +181,10 @@ def first_completion(data, *, level: str = "community", settings: Settings | Non
     >>> from cpanalysis.planning import first_completion
     >>> data = cpanalysis.load(cpanalysis.sample_path())
     >>> first_completion(data)[["community_id", "days_from_first_agreed", "censored"]].head(3)
+      community_id  days_from_first_agreed  censored
+    0          C01                     206     False
+    1          C02                      60     False
+    2          C03                     271     False
     """
     func = "first_completion"
     settings = resolve_settings(settings)

@@ -63,7 +63,12 @@ def action_ownership(data, *, level: str = "community", settings: Settings | Non
     >>> from cpanalysis.planning import action_ownership
     >>> data = cpanalysis.load(cpanalysis.sample_path())
     >>> table = action_ownership(data, level="programme", settings=cpanalysis.Settings(n_boot=200))
-    >>> table.set_index("measure").loc[["community_led", "agency_led", "formal_system_involved"], ["n_actions", "n_yes"]]
+    >>> table.loc[table["measure"].isin(["community_led", "agency_led", "formal_system_involved"]),
+    ...           ["measure", "n_actions", "n_yes"]]
+                      measure  n_actions  n_yes
+    0           community_led         82     57
+    1              agency_led         82      9
+    4  formal_system_involved         82     51
     """
     func = "action_ownership"
     settings = resolve_settings(settings)

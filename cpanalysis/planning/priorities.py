@@ -99,6 +99,10 @@ def action_priority_match(data, *, groups=("girls", "boys", "marginalised"), top
     >>> data = cpanalysis.load(cpanalysis.sample_path())
     >>> table = action_priority_match(data, settings=cpanalysis.Settings(n_boot=200))
     >>> table.loc[table["community_id"] == "C01", ["group", "top_harms", "n_actions", "n_addressing"]]
+              group            top_harms  n_actions  n_addressing
+    0          boys  physical_punishment          7             0
+    1         girls    teenage_pregnancy          7             0
+    2  marginalised              neglect          7             6
     """
     func = "action_priority_match"
     settings = resolve_settings(settings)
