@@ -306,3 +306,23 @@ def test_errors_name_the_function_and_the_column(tiny_path):
         action_ownership(tiny)
     with pytest.raises(ValueError, match="level must be one of"):
         action_proposers(programme(), level="district")
+
+
+# --- free text ----------------------------------------------------------------------------------------
+
+def test_free_text_is_withheld_unless_shareable():
+    from cpanalysis.planning import shareable_texts
+
+    actions = pd.DataFrame({"action_id": ["A1", "A2", "A3"], "description": ["Talk to X's family", "Rules", None],
+                            "shareable": pd.array([False, True, None], dtype="boolean")})
+    updates = pd.DataFrame({"action_id": ["A1", "A2"], "date": pd.to_datetime(["2025-01-01", "2025-01-02"]),
+                            "note": ["X refused", "agreed"]})
+    texts = shareable_texts({"actions": actions, "action_updates": updates})
+    # A1 is not shareable: neither its description nor its update's note is shown; A3 has no text
+    assert texts[["action_id", "field", "text"]].values.tolist() == [
+        ["A1", "description", "(not shared)"], ["A2", "description", "Rules"],
+        ["A1", "note", "(not shared)"], ["A2", "note", "agreed"]]
+    assert "X" not in " ".join(texts["text"])
+    # without a shareable column nothing is shown
+    bare = shareable_texts({"actions": actions.drop(columns="shareable")})
+    assert set(bare["text"]) == {"(not shared)"}
