@@ -178,13 +178,6 @@ def bootstrap_sums(community_ids, values: np.ndarray, *, seed: int, n_boot: int)
     return communities, observed, draws
 
 
-def ratio_interval(numerator: np.ndarray, denominator: np.ndarray, ci: float):
-    """Observed ratio and percentile interval of ``numerator / denominator`` over draws (axis 0 = draws)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = numerator / denominator
-    return quantiles(ratio, ci)
-
-
 def divide(a, b) -> np.ndarray:
     """``a / b`` with NaN where ``b`` is 0."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)

@@ -7,8 +7,8 @@ import pandas as pd
 
 from ..inclusion.suppression import suppress_small
 from ..settings import Settings, resolve_settings
-from ._common import (LEVELS, PROGRAMME, bootstrap_sums, check_columns, check_level, divide, people_table,
-                      proposer_classes, quantiles, table_of, units_of)
+from ._common import (bootstrap_sums, check_columns, check_level, divide, people_table, proposer_classes, quantiles,
+                      table_of, units_of)
 
 __all__ = ["action_proposers", "action_uptake"]
 

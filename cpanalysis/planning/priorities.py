@@ -10,7 +10,7 @@ from ..rankings import subgroup_rankings
 from ..settings import Settings, resolve_settings
 from ..subgroups import STATUS_GROUPS
 from ._common import (KNOWN_REASONS, PROGRAMME, bootstrap_sums, check_columns, check_level, divide, people_table,
-                      quantiles, table_of, units_of)
+                      quantiles, table_of)
 
 __all__ = ["action_priority_match"]
 
