@@ -1,21 +1,42 @@
-"""The data contract, version 1: which tables a dataset holds and what their columns mean.
+"""The data contract, version 2: which tables a dataset holds and what their columns mean.
 
 This module is declarative. ``TABLES`` describes every table and column once; the validator
 (:mod:`cpanalysis.validation`), the documentation (``docs/data-contract.md``) and the importers all
 read it, so a change here changes them all.
+
+Version 2 adds two optional tables, ``actions`` (the actions a community agreed on a harm) and
+``action_updates`` (their follow-up). A version 1 dataset has neither and stays valid: every table
+records the version that introduced it (``Table.since``) and :func:`contract_version_of` tells which
+version a dataset needs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION = "2"
+#: Versions whose datasets this code reads (each version only adds optional tables).
+SUPPORTED_CONTRACT_VERSIONS = ("1", "2")
 
 GENDERS = ("female", "male", "other", "unknown")
 AGE_GROUPS = ("child", "youth", "adult", "elder")
 SESSION_FORMATS = ("community_meeting", "small_group", "home_visit", "planning_group")
 TURN_KINDS = ("proposal", "support", "objection", "question", "other")
 PAIRWISE_CHOICES = ("harm_a", "harm_b", "tie")
+
+#: Who leads an action, and the kinds of partners it may have (contract v2).
+ACTION_LEADS = ("community_group", "planning_group", "subgroup", "government", "service_provider", "ngo_agency",
+                "other")
+#: Leads that belong to the community itself (ownership); ``ngo_agency`` is the facilitating agency.
+COMMUNITY_LEADS = ("community_group", "planning_group", "subgroup")
+#: Partners or leads from government or services (working with the formal system).
+FORMAL_SYSTEM = ("government", "service_provider")
+ACTION_RESOURCES = ("none", "community", "agency", "government")
+ACTION_STATUSES = ("planned", "started", "done", "dropped", "stalled")
+#: Statuses after which an action has no other status.
+FINAL_STATUSES = ("done", "dropped")
+#: The ``proposed_by`` value of an action the planning group proposed as a whole.
+PLANNING_GROUP = "planning_group"
 
 
 #: Harms that community-led child protection programmes commonly consider, as (harm_id, label,
@@ -38,7 +59,9 @@ class Column:
 
     ``kind`` is one of ``id`` (a text identifier), ``text``, ``int``, ``number``, ``bool``,
     ``date`` or ``category`` (text from ``categories``). ``minimum`` applies to numbers.
-    ``references`` names the table whose id column this column must point into.
+    ``references`` names the table whose id column this column must point into. ``word_list``
+    makes a ``text`` column a list of those words separated by spaces (an XLSForm
+    ``select_multiple`` answer), checked by :mod:`cpanalysis.action_checks`.
     """
 
     name: str
@@ -47,6 +70,7 @@ class Column:
     nullable: bool = False
     unique: bool = False
     categories: tuple[str, ...] | None = None
+    word_list: tuple[str, ...] | None = None
     minimum: float | None = None
     references: str | None = None
     description: str = ""
@@ -54,13 +78,14 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """One table of the contract: its columns and whether a dataset must have it."""
+    """One table of the contract: its columns, whether a dataset must have it, the version that added it."""
 
     name: str
     columns: tuple[Column, ...]
     required: bool = True
     description: str = ""
     key: tuple[str, ...] = field(default_factory=tuple)
+    since: str = "1"
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -217,6 +242,50 @@ TABLES: dict[str, Table] = {
             description="The harm(s) the community chose to address, in priority order.",
             key=("community_id", "harm_id"),
         ),
+        Table(
+            "actions",
+            (
+                _c("action_id", "id", unique=True, description="Code of the action."),
+                _c("community_id", "id", references="communities"),
+                _c("harm_id", "id", references="harms", description="The harm the action addresses."),
+                _c("cycle", "int", minimum=1, description="The planning cycle in which it was agreed."),
+                _c("description", "text", required=False, nullable=True,
+                   description="What will be done, in free text. Never shown outside the data folder "
+                               "unless `shareable` is true."),
+                _c("shareable", "bool", required=False, nullable=True,
+                   description="May the description and update notes be shown in reports and dashboards? "
+                               "Missing means no."),
+                _c("proposed_by", "id",
+                   description="Who proposed it: a subgroup (`girls`, ..., `elites`, `disability`, ...), a "
+                               "participant_id of the same community, or `planning_group`."),
+                _c("session_id", "id", required=False, nullable=True, references="sessions",
+                   description="The session where it was agreed (same community and cycle)."),
+                _c("lead", "category", categories=ACTION_LEADS,
+                   description="Who leads it; `ngo_agency` is the facilitating agency."),
+                _c("partners", "text", required=False, nullable=True, word_list=ACTION_LEADS,
+                   description="Who else takes part: any of the lead kinds, separated by spaces."),
+                _c("due_date", "date", required=False, nullable=True),
+                _c("resources", "category", required=False, nullable=True, categories=ACTION_RESOURCES,
+                   description="Whose resources it mainly uses."),
+            ),
+            required=False,
+            description="The actions a community agreed on to address a chosen harm (contract v2).",
+            since="2",
+        ),
+        Table(
+            "action_updates",
+            (
+                _c("action_id", "id", description="An action_id of `actions`."),
+                _c("date", "date", description="When the status was observed."),
+                _c("status", "category", categories=ACTION_STATUSES,
+                   description="`done` and `dropped` are final; `planned` comes before any other status."),
+                _c("note", "text", required=False, nullable=True,
+                   description="Free text, shown outside the data folder only when its action is shareable."),
+            ),
+            required=False,
+            description="Follow-up of the actions: one row per status observed (contract v2).",
+            since="2",
+        ),
     )
 }
 
@@ -243,9 +312,25 @@ def describe_column(col: Column) -> str:
         words += f", >= {col.minimum:g}"
     if col.unique:
         words += ", unique"
+    if col.word_list:
+        words = "words from " + ", ".join(f"`{c}`" for c in col.word_list) + ", separated by spaces"
     if col.references:
         words += f", must be in `{col.references}`"
     return words
+
+
+def contract_version_of(tables) -> str:
+    """The contract version a dataset needs: the newest ``since`` among the tables it holds.
+
+    Examples
+    --------
+    >>> contract_version_of(["communities", "sessions", "rankings"])
+    '1'
+    >>> contract_version_of({"communities": None, "actions": None})
+    '2'
+    """
+    versions = [TABLES[name].since for name in tables if name in TABLES]
+    return max(versions, key=int, default="1")
 
 
 def contract_markdown() -> str:
@@ -253,6 +338,8 @@ def contract_markdown() -> str:
     lines = []
     for table in TABLES.values():
         need = "required" if table.required else "optional"
+        if table.since != "1":
+            need += f", since contract v{table.since}"
         lines += [f"### `{table.name}` ({need})", "", table.description, "",
                   "| column | required | type and rule | meaning |", "|---|---|---|---|"]
         for col in table.columns:

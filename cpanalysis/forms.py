@@ -2,8 +2,15 @@
 
 One form, ``cp_session``, records one session: its details, who attended (head counts by
 subgroup, a roster of pseudonymous codes, or both), the speaking turns, the rankings of harms made
-in the session and, for a planning-group session, the decision. :func:`build_session_form` writes
-it; ``python -m cpanalysis.forms data/forms`` rebuilds the shipped copies in ``data/forms/``.
+in the session and, for a planning-group session, the decision and the action plan (contract v2:
+one repeat row per action agreed). :func:`build_session_form` writes it. A second, short form,
+``cp_followup`` (:func:`build_followup_form`), records a follow-up visit: the status of each action
+on that day. ``python -m cpanalysis.forms data/forms`` rebuilds the shipped copies in ``data/forms/``.
+
+The action-planning questions are kept apart from the v1 questions (:func:`action_fields`,
+:data:`ACTION_REPEATS`; :func:`followup_fields`, :data:`FOLLOWUP_REPEATS`), so that code reading
+v1 exports (:func:`session_fields`, :data:`REPEATS`) is unchanged; the importers will read them
+next (see ``docs/actions.md``).
 
 The importers (:mod:`cpanalysis.importers`) read exports of this form. They take the lists of
 communities and harms (with their names, districts and the ``sensitive`` flag) from the form's
@@ -30,7 +37,10 @@ from .validation import KNOWN_MARGINALISED_REASONS
 
 FORM_ID = "cp_session"
 FORM_TITLE = "Community planning session"
-FORM_VERSION = "1"
+FORM_VERSION = "2"
+FOLLOWUP_FORM_ID = "cp_followup"
+FOLLOWUP_FORM_TITLE = "Follow-up of community actions"
+FOLLOWUP_FORM_VERSION = "1"
 
 #: Head-count fields (``count_<subgroup>``): the default subgroup scheme's names.
 COUNT_SUBGROUPS = SubgroupScheme.default().subgroups
@@ -75,6 +85,15 @@ REPEATS: dict[str, tuple[str | None, str, str | None]] = {
     "items": ("rankings", "One row per harm", "${ranking_method} = 'items'"),
     "decisions": (None, "Decision: harms chosen, in priority order", "${format} = 'planning_group'"),
 }
+#: The action-planning repeat of the session form (contract v2), apart from the v1 repeats.
+ACTION_REPEATS: dict[str, tuple[str | None, str, str | None]] = {
+    "actions": (None, "Action plan: actions agreed on the chosen harms", "${format} = 'planning_group'"),
+}
+#: The repeat of the follow-up form: one row per action seen on the visit.
+FOLLOWUP_REPEATS: dict[str, tuple[str | None, str, str | None]] = {
+    "updates": (None, "Actions followed up", None),
+}
+PROPOSER_TYPES = ("group", "participant", contract.PLANNING_GROUP)
 
 
 def session_fields(n_positions: int = 8) -> list[Field]:
@@ -135,6 +154,52 @@ def session_fields(n_positions: int = 8) -> list[Field]:
     return fields
 
 
+def action_fields() -> list[Field]:
+    """The action-planning questions of the session form (the ``actions`` repeat, contract v2).
+
+    Examples
+    --------
+    >>> [f.name for f in action_fields()][:3]
+    ['action_id', 'action_harm', 'action_description']
+    """
+    a = "actions"
+    return [
+        Field("action_id", "text", "Action code", repeat=a, required=True),
+        Field("action_harm", "select_one harm", "Harm the action addresses", repeat=a, required=True),
+        Field("action_description", "text", "What will be done (stays in the data folder unless shareable)",
+              repeat=a),
+        Field("action_shareable", "select_one yes_no", "May the description be shown in reports?", repeat=a),
+        Field("proposer_type", "select_one proposer_type", "Who proposed the action?", repeat=a, required=True),
+        Field("proposer_group", "select_one group", "Proposing group", repeat=a,
+              relevant="${proposer_type} = 'group'"),
+        Field("proposer_id", "text", "Proposer's participant code", repeat=a,
+              relevant="${proposer_type} = 'participant'"),
+        Field("action_lead", "select_one lead", "Who leads the action?", repeat=a, required=True),
+        Field("action_partners", "select_multiple lead", "Partners", repeat=a),
+        Field("action_due_date", "date", "Due date", repeat=a),
+        Field("action_resources", "select_one resources", "Whose resources mainly?", repeat=a),
+    ]
+
+
+def followup_fields() -> list[Field]:
+    """The questions of the follow-up form: the visit, then one repeat row per action seen.
+
+    Examples
+    --------
+    >>> [f.name for f in followup_fields()]
+    ['community', 'visit_date', 'facilitator_id', 'action_id', 'status', 'note']
+    """
+    v, u = "visit", "updates"
+    return [
+        Field("community", "select_one community", "Community", group=v, required=True),
+        Field("visit_date", "date", "Date of the follow-up visit", group=v, required=True),
+        Field("facilitator_id", "text", "Facilitator code", group=v),
+        Field("action_id", "text", "Action code (as in the action plan)", repeat=u, required=True),
+        Field("status", "select_one status", "Status on that day", repeat=u, required=True),
+        Field("note", "text", "Note (stays in the data folder unless the action is shareable)", repeat=u),
+    ]
+
+
 def _choices(harms, communities) -> list[dict]:
     rows: list[dict] = []
 
@@ -162,16 +227,30 @@ def _choices(harms, communities) -> list[dict]:
     add("ranker_type", ("group", "individual"), ["A small group (consensus)", "One person"])
     add("ranking_method", ("order", "positions", "items"),
         ["Order all harms", "One harm per position", "Rank and/or score per harm (ties allowed)"])
+    add("proposer_type", PROPOSER_TYPES, ["A group (subgroup, small group)", "One person", "The planning group"])
+    add("lead", contract.ACTION_LEADS, ["A community group or committee", "The planning group", "A subgroup",
+                                        "Government", "A service provider", "The NGO or agency", "Other"])
+    add("resources", contract.ACTION_RESOURCES)
+    return rows
+
+
+def _followup_choices(communities) -> list[dict]:
+    rows = [{"list_name": "community", "name": c[0], "label": c[1], "district": c[2] if len(c) > 2 else None}
+            for c in communities]
+    rows += [{"list_name": "status", "name": s, "label": s.capitalize()} for s in contract.ACTION_STATUSES]
     return rows
 
 
 def survey_rows(n_positions: int = 8) -> list[dict]:
-    """The ``survey`` sheet as rows (dicts keyed by column)."""
-    fields = session_fields(n_positions)
+    """The ``survey`` sheet of the session form as rows (dicts keyed by column)."""
+    return _survey(session_fields(n_positions) + action_fields(), {**REPEATS, **ACTION_REPEATS})
+
+
+def _survey(fields: list[Field], repeats: dict) -> list[dict]:
     rows = [{"type": "start", "name": "start"}, {"type": "end", "name": "end"}]
     open_group = None
     open_repeats: list[str] = []
-    group_labels = {"session": "Session details", "counts": "Head counts by subgroup"}
+    group_labels = {"session": "Session details", "counts": "Head counts by subgroup", "visit": "Follow-up visit"}
 
     def close_repeats(until: str | None):
         while open_repeats and open_repeats[-1] != until:
@@ -188,10 +267,10 @@ def survey_rows(n_positions: int = 8) -> list[dict]:
                 rows.append(row)
             open_group = f.group
         if f.repeat not in open_repeats:
-            parent = REPEATS[f.repeat][0] if f.repeat else None
+            parent = repeats[f.repeat][0] if f.repeat else None
             close_repeats(parent)
             if f.repeat:
-                _, label, relevant = REPEATS[f.repeat]
+                _, label, relevant = repeats[f.repeat]
                 rows.append({"type": "begin_repeat", "name": f.repeat, "label": label, "relevant": relevant})
                 open_repeats.append(f.repeat)
         elif open_repeats and open_repeats[-1] != f.repeat:
@@ -231,26 +310,57 @@ def build_session_form(path: str | Path, *, harms=None, communities=None) -> Pat
     >>> build_session_form(pathlib.Path(tempfile.mkdtemp()) / "cp_session.xlsx").name
     'cp_session.xlsx'
     """
-    from openpyxl import Workbook
-
     harms = tuple(harms) if harms is not None else DEFAULT_HARMS
     communities = tuple(communities) if communities is not None else DEFAULT_COMMUNITIES
+    return _write_form(path, survey_rows(max(len(harms), 1)), _choices(harms, communities),
+                       (FORM_TITLE, FORM_ID, FORM_VERSION))
+
+
+def build_followup_form(path: str | Path, *, communities=None) -> Path:
+    """Write the follow-up XLSForm: one submission per visit, one repeat row per action's status.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.xlsx`` file to write (folders are created).
+    communities : sequence of (community_id, name, district), optional
+        The communities offered; default :data:`DEFAULT_COMMUNITIES`.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from cpanalysis.forms import build_followup_form
+    >>> build_followup_form(pathlib.Path(tempfile.mkdtemp()) / "cp_followup.xlsx").name
+    'cp_followup.xlsx'
+    """
+    communities = tuple(communities) if communities is not None else DEFAULT_COMMUNITIES
+    return _write_form(path, _survey(followup_fields(), FOLLOWUP_REPEATS), _followup_choices(communities),
+                       (FOLLOWUP_FORM_TITLE, FOLLOWUP_FORM_ID, FOLLOWUP_FORM_VERSION))
+
+
+def _write_form(path, survey_rows_: list[dict], choice_rows: list[dict], settings_row: tuple) -> Path:
+    from openpyxl import Workbook
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook()
     survey = book.active
     survey.title = "survey"
     survey.append(list(SURVEY_COLUMNS))
-    for row in survey_rows(max(len(harms), 1)):
+    for row in survey_rows_:
         survey.append([row.get(c) for c in SURVEY_COLUMNS])
     choices = book.create_sheet("choices")
     columns = ["list_name", "name", "label", "district", "sensitive"]
     choices.append(columns)
-    for row in _choices(harms, communities):
+    for row in choice_rows:
         choices.append([row.get(c) for c in columns])
     settings = book.create_sheet("settings")
     settings.append(["form_title", "form_id", "version"])
-    settings.append([FORM_TITLE, FORM_ID, FORM_VERSION])
+    settings.append(list(settings_row))
     # Fixed workbook properties so that the file is byte-for-byte reproducible.
     from datetime import datetime
     book.properties.created = book.properties.modified = datetime(2024, 1, 1)
@@ -307,8 +417,9 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m cpanalysis.forms FOLDER``: write the shipped forms into FOLDER (default data/forms)."""
     argv = sys.argv[1:] if argv is None else argv
     folder = Path(argv[0]) if argv else Path(__file__).resolve().parent.parent / "data" / "forms"
-    written = build_session_form(folder / f"{FORM_ID}.xlsx")
-    print(f"wrote {written}")
+    for written in (build_session_form(folder / f"{FORM_ID}.xlsx"),
+                    build_followup_form(folder / f"{FOLLOWUP_FORM_ID}.xlsx")):
+        print(f"wrote {written}")
     return 0
 
 

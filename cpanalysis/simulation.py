@@ -3,7 +3,8 @@
 The simulator writes every table of the data contract (:mod:`cpanalysis.contract`) for a programme
 of communities that each go through a few planning cycles: a large community meeting, small group
 discussions held separately for girls, boys, women, men and elders, home visits to people who do
-not come (people with a disability, the poorest), and a planning group that records the decision.
+not come (people with a disability, the poorest), a planning group that records the decision and
+agrees actions on it, and the follow-up of those actions.
 How strongly the community's power elites steer the talk and the decision is a parameter
 (``elite_influence``), stored with each community so that the library's measures can be checked
 against the truth.
@@ -19,7 +20,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .contract import COMMON_HARMS
+from .contract import ACTION_LEADS, ACTION_RESOURCES, COMMON_HARMS
 from .dataset import Dataset
 
 __all__ = ["simulate", "simulate_tables", "SAMPLE_ARGS", "HARMS", "SMALL_GROUPS"]
@@ -328,8 +329,100 @@ def _community(i: int, rng: np.random.Generator, w: float, cfg: dict) -> dict:
         duration=duration, kind=kind, harm=harm, interrupted=interrupted, r_session=r_session,
         r_ranker=r_ranker, r_harm=r_harm, r_rank=r_rank, r_score=r_score, pw_session=np.repeat(pw_sessions, pa.size),
         pw_ranker=np.repeat([-1, -2], pa.size), pw_a=np.tile(pa, 2), pw_b=np.tile(pb, 2), pw_pref=pref.ravel(),
-        decided=decided,
+        decided=decided, u_group=u_group, util=util, decision_util=decision_util,
     )
+
+
+# --- actions (contract v2) ------------------------------------------------------------------------
+# Drawn from each community's own second stream (see _community_actions), after everything above.
+_LEADS = np.array(ACTION_LEADS, dtype=object)
+_LEAD_P = dict(community_group=0.25, planning_group=0.20, subgroup=0.18, government=0.08, service_provider=0.10,
+               ngo_agency=0.14, other=0.05)
+_PARTNER_P = dict(community_group=0.20, government=0.30, service_provider=0.35, ngo_agency=0.30)
+_RESOURCES = np.array(ACTION_RESOURCES, dtype=object)
+_RESOURCE_P = np.array([0.15, 0.45, 0.30, 0.10])     # none, community, agency, government
+_ACTION_MEAN = 1.3                                    # actions per planning-group meeting: 1 + Poisson(1.3)
+_PROPOSER_P = dict(planning_group=0.25, small_group=0.25)
+_ON_DECIDED_P = 0.7
+_FOLLOW_UP_DAYS = 30
+_OBSERVED_AFTER_LAST = 150
+# status -> (next statuses, their base probabilities at a follow-up visit; the rest: no change)
+_STEPS = {"planned": (("started", "dropped"), (0.55, 0.05)),
+          "started": (("done", "stalled", "dropped"), (0.30, 0.12, 0.02)),
+          "stalled": (("started", "dropped"), (0.30, 0.15))}
+_DESCRIPTIONS = ("Meet families about {harm}", "Awareness session on {harm}", "Refer cases of {harm} to services",
+                 "Agree community rules on {harm}", "Home visits about {harm}")
+_NOTES = {"stalled": "waiting for a partner", "dropped": "no longer possible"}
+
+
+def _community_actions(rng: np.random.Generator, c: dict, w: float, n_cycles: int) -> dict:
+    """The actions and follow-up of one community (local codes, as :func:`_community` returns)."""
+    G, H = len(SMALL_GROUPS), c["u_group"].shape[1]
+    elite, sub = c["elite"], c["sub"]
+    decided = c["decided"]
+    rows = dict(cycle=[], session=[], proposer=[], harm=[], lead=[], partners=[], due=[], resources=[],
+                description=[], shareable=[])
+    updates = dict(action=[], day=[], status=[], note=[])
+    last_day = int(c["session_day"].max()) + _OBSERVED_AFTER_LAST
+    for k in range(n_cycles):
+        s = (k + 1) * _FORMATS_PER_CYCLE - 1            # the cycle's planning-group meeting
+        day = int(c["session_day"][s])
+        present = c["att_p"][c["att_s"] == s]
+        for _ in range(1 + int(rng.poisson(_ACTION_MEAN))):
+            # who proposes: the planning group as a whole, a small group's idea, or one member
+            u = rng.random()
+            if u < _PROPOSER_P["planning_group"]:
+                proposer, pref, by_elite = -1, c["util"][present].mean(axis=0), False
+            elif u < _PROPOSER_P["planning_group"] + _PROPOSER_P["small_group"] * (1.0 - w):
+                g = int(rng.integers(G))
+                proposer, pref, by_elite = -2 - g, c["u_group"][g], False
+            else:
+                weight = np.where(elite[present], 1.0 + 4.0 * w, 1.0) * np.where(sub[present] <= 1, 0.5, 1.0)
+                person = int(rng.choice(present, p=weight / weight.sum()))
+                proposer, pref, by_elite = person, c["util"][person], bool(elite[person])
+            noisy = pref + rng.gumbel(0.0, _GUMBEL_SCALE, H)
+            on_decided = rng.random() < _ON_DECIDED_P
+            harm = int(decided[np.argmax(noisy[decided])]) if on_decided else int(np.argmax(noisy))
+            # who leads: elite proposals go to committees rather than to subgroups as w grows;
+            # the agency leads more in the first cycle and hands over later
+            lead_w = np.array([_LEAD_P[name] for name in ACTION_LEADS])
+            if by_elite:
+                lead_w *= np.array([1.0 + 2.0 * w, 1.0, 1.0 - w, 1.0 + w, 1.0, 1.0, 1.0])
+            if proposer <= -2:
+                lead_w[ACTION_LEADS.index("subgroup")] *= 2.0
+            if k == 0:
+                lead_w[ACTION_LEADS.index("ngo_agency")] *= 2.0
+            lead = int(rng.choice(len(ACTION_LEADS), p=lead_w / lead_w.sum()))
+            partners = [name for name, p in _PARTNER_P.items() if rng.random() < p and name != ACTION_LEADS[lead]]
+            rows["cycle"].append(k + 1)
+            rows["session"].append(s)
+            rows["proposer"].append(proposer)
+            rows["harm"].append(harm)
+            rows["lead"].append(lead)
+            rows["partners"].append(" ".join(partners) if partners else None)
+            rows["due"].append(day + int(rng.integers(30, 121)))
+            rows["resources"].append(int(rng.choice(len(_RESOURCES), p=_RESOURCE_P)))
+            rows["description"].append(int(rng.integers(len(_DESCRIPTIONS))))
+            rows["shareable"].append(bool(rng.random() < 0.5))
+            # follow-up: a visit every 30 days until the end of observation; a row when the status changes
+            action = len(rows["cycle"]) - 1
+            status, when = "planned", day
+            updates["action"].append(action), updates["day"].append(day), updates["status"].append(status)
+            updates["note"].append(None)
+            stall_factor = 1.0 + w if not by_elite and proposer != -1 else 1.0
+            while when + _FOLLOW_UP_DAYS <= last_day and status in _STEPS:
+                when += _FOLLOW_UP_DAYS
+                nexts, probs = _STEPS[status]
+                probs = np.array([p * stall_factor if n == "stalled" else p for n, p in zip(nexts, probs)])
+                u = rng.random()
+                pick = np.searchsorted(np.cumsum(probs), u, side="right")
+                if pick < len(nexts):
+                    status = nexts[pick]
+                    updates["action"].append(action), updates["day"].append(when)
+                    updates["status"].append(status), updates["note"].append(_NOTES.get(status))
+    return {key: np.array(value, dtype=object if key in ("partners", "status", "note") else None)
+            for key, value in {**{f"a_{k}": v for k, v in rows.items()},
+                               **{f"u_{k}": v for k, v in updates.items()}}.items()}
 
 
 def simulate_tables(
@@ -353,14 +446,14 @@ def simulate_tables(
     -------
     dict of str to DataFrame
         ``communities``, ``population``, ``harms``, ``participants``, ``sessions``, ``attendance``,
-        ``turns``, ``rankings``, ``pairwise`` and ``decisions``.
+        ``turns``, ``rankings``, ``pairwise``, ``decisions``, ``actions`` and ``action_updates``.
 
     Examples
     --------
     >>> from cpanalysis.simulation import simulate_tables
     >>> tables = simulate_tables(2, seed=5)
-    >>> sorted(tables)[:3]
-    ['attendance', 'communities', 'decisions']
+    >>> sorted(tables)[:4]
+    ['action_updates', 'actions', 'attendance', 'communities']
     >>> tables["sessions"]["session_id"].iloc[0]
     'C01-S001'
     """
@@ -491,9 +584,59 @@ def simulate_tables(
         "harm_id": harm_ids[cat("decided")],
         "priority": np.concatenate([np.arange(1, m + 1) for m in k_decided]),
     })
+    actions, action_updates = _action_tables(sim, children, weights, int(n_cycles), community_ids, person_ids,
+                                             session_ids, p_off, s_off, harm_ids, [h[1] for h in harms])
     return {"communities": communities, "population": population, "harms": harms_table,
             "participants": participants_table, "sessions": sessions, "attendance": attendance,
-            "turns": turns, "rankings": rankings, "pairwise": pairwise, "decisions": decisions}
+            "turns": turns, "rankings": rankings, "pairwise": pairwise, "decisions": decisions,
+            "actions": actions, "action_updates": action_updates}
+
+
+def _action_tables(sim, children, weights, n_cycles, community_ids, person_ids, session_ids, p_off, s_off,
+                   harm_ids, harm_labels) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The actions and action_updates tables. Each community draws them from a stream spawned from its own
+    seed after all its other draws, so every other table is the same as without actions."""
+    drawn = [_community_actions(np.random.default_rng(children[i].spawn(1)[0]), c, float(weights[i]), n_cycles)
+             for i, c in enumerate(sim)]
+    n_actions = np.array([d["a_cycle"].size for d in drawn])
+    a_off = np.concatenate(([0], np.cumsum(n_actions)))
+    action_ids = np.array([f"{cid}-A{k + 1:03d}" for cid, m in zip(community_ids, n_actions) for k in range(m)],
+                          dtype=object)
+    groups = np.array(["planning_group", *SMALL_GROUPS], dtype=object)
+
+    def proposers(i, codes):
+        codes = codes.astype(int)
+        names = np.empty(codes.size, dtype=object)
+        names[codes >= 0] = person_ids[codes[codes >= 0] + p_off[i]]
+        names[codes < 0] = groups[-1 - codes[codes < 0]]
+        return names
+
+    cat = lambda key: np.concatenate([d[key] for d in drawn]) if drawn else np.zeros(0)  # noqa: E731
+    days = lambda values: np.datetime_as_string(values.astype(int).astype("datetime64[D]"), unit="D").astype(object)  # noqa: E731
+    harm = cat("a_harm").astype(int)
+    labels = np.array([label[0].lower() + label[1:] for label in harm_labels], dtype=object)
+    actions = pd.DataFrame({
+        "action_id": action_ids,
+        "community_id": np.repeat(community_ids, n_actions),
+        "harm_id": harm_ids[harm],
+        "cycle": cat("a_cycle").astype(int),
+        "description": [_DESCRIPTIONS[int(t)].format(harm=labels[h]) for t, h in zip(cat("a_description"), harm)],
+        "shareable": cat("a_shareable").astype(bool),
+        "proposed_by": np.concatenate([proposers(i, d["a_proposer"]) for i, d in enumerate(drawn)]),
+        "session_id": session_ids[np.concatenate([d["a_session"].astype(int) + s_off[i]
+                                                  for i, d in enumerate(drawn)])],
+        "lead": _LEADS[cat("a_lead").astype(int)],
+        "partners": cat("a_partners"),
+        "due_date": days(cat("a_due")),
+        "resources": _RESOURCES[cat("a_resources").astype(int)],
+    })
+    action_updates = pd.DataFrame({
+        "action_id": action_ids[np.concatenate([d["u_action"].astype(int) + a_off[i] for i, d in enumerate(drawn)])],
+        "date": days(cat("u_day")),
+        "status": cat("u_status"),
+        "note": cat("u_note"),
+    })
+    return actions, action_updates
 
 
 def simulate(
@@ -542,7 +685,8 @@ def simulate(
     Dataset
         Checked by :meth:`Dataset.from_tables`, with the tables ``communities``, ``population``,
         ``harms``, ``participants``, ``sessions``, ``attendance``, ``turns``, ``rankings``,
-        ``pairwise`` and ``decisions``. ``communities`` carries the truth in two extra columns:
+        ``pairwise``, ``decisions``, ``actions`` and ``action_updates``. ``communities`` carries
+        the truth in two extra columns:
         ``sim_elite_influence`` (w) and ``sim_elite_agenda`` (the harm ids in the order of the
         elite agenda, joined by ``" > "``).
 
@@ -604,6 +748,29 @@ def simulate(
     community chooses the top ``k`` of ``D`` (``k`` = 1, 2, 3 with probability 0.25, 0.45, 0.30),
     recorded at the last planning-group meeting. At ``w = 0`` nothing in the process depends on
     who is elite except planning-group membership and meeting attendance.
+
+    *Actions* (contract v2; drawn from a second random stream of each community, spawned from its
+    seed after all the draws above, so every other table is the same with or without them). At each
+    cycle's planning-group meeting the community agrees ``1 + Poisson(1.3)`` actions. Each is
+    proposed by the planning group as a whole (probability 0.25), by a small group (``0.25 (1 - w)``;
+    the group uniformly among girls, boys, women, men, elders) or otherwise by one member present,
+    chosen with weight ``1 + 4 w`` for elites and 0.5 for children. Its harm is the proposer's top
+    harm under ``Gumbel(0, 0.7)`` noise (the group: its mean utility; the planning group: the mean of
+    those present), among the decided harms with probability 0.7 and among all harms otherwise. The
+    lead is drawn with base weights community group 0.25, planning group 0.20, subgroup 0.18,
+    government 0.08, service provider 0.10, NGO/agency 0.14, other 0.05; for an elite's proposal the
+    community group's weight is times ``1 + 2 w``, the subgroup's times ``1 - w`` and government's
+    times ``1 + w`` (elites hand their actions to committees and officials, not to girls' or women's
+    groups); a small group's proposal doubles the subgroup weight; the agency's weight doubles in
+    cycle 1. Partners: community group 0.20, government 0.30, service provider 0.35, NGO/agency
+    0.30, independently (never the lead). Resources: none 0.15, community 0.45, agency 0.30,
+    government 0.10. Due 30-120 days after the meeting; half the (synthetic) descriptions are
+    marked shareable. Follow-up: status ``planned`` at the meeting, then a visit every 30 days until
+    150 days after the community's last session; at a visit ``planned`` becomes ``started`` (0.55) or
+    ``dropped`` (0.05), ``started`` becomes ``done`` (0.30), ``stalled`` (0.12) or ``dropped`` (0.02),
+    ``stalled`` becomes ``started`` (0.30) or ``dropped`` (0.15); the stall probability of actions
+    proposed by a small group or a non-elite member is times ``1 + w``. An update row is written
+    when the status changes.
 
     Examples
     --------

@@ -14,6 +14,7 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
+from .action_checks import check_actions
 from .contract import TABLES, Column, Table
 from .problems import Problem, ProblemList, Source
 from .subgroups import STATUS_GROUPS, SubgroupScheme
@@ -223,6 +224,7 @@ def check_tables(
         problems.add(Problem("attendance.csv", "missing table",
                              expected="an attendance table (who attended), or attendance_counts (head counts by subgroup)"))
     _check_across_tables(typed, frames, sources, scheme, problems)
+    check_actions(typed, frames, sources, scheme, problems)
     return typed
 
 
