@@ -1,7 +1,9 @@
 """Participation and inclusiveness: who is present, who is heard, who sets the agenda.
 
-The formulas are those of ``METRICS.md`` ("Participation"). Estimators live in
-:mod:`.measures` and :mod:`.concentration`, small-cell suppression in :mod:`.suppression`, and
+The formulas are those of ``METRICS.md`` ("Participation"). The public measures are in
+:mod:`.measures` (computed by job in :mod:`.presence`, :mod:`.voice`, :mod:`.intervals`,
+:mod:`.agenda`) and :mod:`.planning` and :mod:`.concentration`; small-cell suppression in
+:mod:`.suppression`, and
 plots, which only draw already computed tables, in :mod:`.plots` (matplotlib is imported only
 when a plot is drawn).
 """
@@ -9,9 +11,9 @@ when a plot is drawn).
 from ._example import example_dataset, example_tables
 from .concentration import (TOP_FRACTION, gini, individual_speaking, lorenz_curve, speaking_concentration,
                             theil, theil_between_test, top_share)
-from .measures import (MIN_ATTENDEES, MIN_TURNS, interruptions, participation, planning_group_composition,
-                       presence_share, proposal_uptake, representation_ratio, silence_rate, voice_parity,
-                       voice_share)
+from .measures import (MIN_ATTENDEES, MIN_TURNS, interruptions, participation, presence_share, proposal_uptake,
+                       representation_ratio, silence_rate, voice_parity, voice_share)
+from .planning import planning_group_composition
 from .plots import OKABE_ITO, plot_lorenz, plot_parity_cycles, plot_presence_voice
 from .suppression import (COUNT_COLUMNS, RANKING_COLUMNS, TIED_COLUMNS, UNIT_TOTALS, CountColumn, count_phrase,
                           hidden_text, safe_table, share_phrase, suppress_small, suppression_report)
