@@ -360,14 +360,18 @@ def _json_frames(value, out: list) -> None:
 
 
 def _pdf_text(raw: bytes) -> str:
-    """The text of a PDF: pypdf when installed, else the literal strings of its (inflated) streams."""
+    """The text of a PDF: pypdf's when it is installed and can read the file, plus the literal
+    strings of the (inflated) streams and the document information, which a damaged file keeps."""
+    parts = []
     try:
         import io
 
         import pypdf  # optional
 
-        return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(raw)).pages)
-    except ImportError:
+        reader = pypdf.PdfReader(io.BytesIO(raw))
+        parts += [page.extract_text() or "" for page in reader.pages]
+        parts += [str(v) for v in (reader.metadata or {}).values()]
+    except Exception:  # noqa: BLE001 - any unreadable PDF still gets the raw search below
         pass
     chunks = [raw]
     for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
@@ -375,11 +379,9 @@ def _pdf_text(raw: bytes) -> str:
             chunks.append(zlib.decompress(match.group(1)))
         except zlib.error:
             continue
-    strings = []
     for chunk in chunks:
-        strings += [s.decode("latin-1") for s in re.findall(rb"\(((?:[^()\\]|\\.)*)\)", chunk)]
-        strings += [s.decode("latin-1", "replace") for s in re.findall(rb"<<[^>]*?/Title\s*\(([^)]*)\)", chunk)]
-    return "\n".join(strings)
+        parts += [s.decode("latin-1") for s in re.findall(rb"\(((?:[^()\\]|\\.)*)\)", chunk)]
+    return "\n".join(parts)
 
 
 def _png_text(path: Path) -> str:
@@ -505,8 +507,8 @@ def scan_for_leaks(paths_or_texts, data=None, settings: Settings | None = None, 
 
     Notes
     -----
-    PDF text is read with pypdf when it is installed; otherwise only the literal strings of the
-    PDF's streams are searched (text drawn from subset fonts may then be missed). In PNG files
+    PDF text is read with pypdf when it is installed, and the literal strings of the PDF's
+    streams are searched too (without pypdf, text drawn from subset fonts may be missed). In PNG files
     only the text metadata is searched (not the pixels). A count in a table is recognised by its
     column heading, or in HTML by the header cell's ``title``.
 
@@ -554,7 +556,7 @@ def scan_for_leaks(paths_or_texts, data=None, settings: Settings | None = None, 
                 for r in small:
                     rows.append((source, f"table {t + 1}, row {r + 1}, column {column}", "small count",
                                  f"{values[r]:g}", f"{column} = {values[r]:g} (< {s.min_count})"))
-    out = pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+    out = pd.DataFrame(rows, columns=list(FINDING_COLUMNS)).drop_duplicates(ignore_index=True)
     for column in out.columns:
         out[column] = out[column].astype("string")
     return out
