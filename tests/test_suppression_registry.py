@@ -110,6 +110,10 @@ def test_one_girl_ranking_planted_is_hidden():
     assert girls["rank"].isna().all() and girls["score"].isna().all()
     assert girls["harm_id"].tolist() == ["a", "b", "c"]  # not c, a, b: her order
     assert safe.loc[safe["subgroup"] == "women", "rank"].tolist() == [1, 2, 3]
+    # the same with a written marker instead of a missing value
+    marked = safe_table(t, marker="<5")
+    girls = marked[marked["subgroup"] == "girls"]
+    assert girls["rank"].tolist() == ["<5"] * 3 and girls["harm_id"].tolist() == ["a", "b", "c"]
 
 
 def test_dominance_small_groups(outputs):

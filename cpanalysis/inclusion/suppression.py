@@ -375,13 +375,14 @@ def _refuse_unknown_rankings(table: pd.DataFrame, tied: Mapping[str, Sequence[st
 
 def _unorder_hidden_rankings(out: pd.DataFrame) -> pd.DataFrame:
     """Rows of a group whose ranking is hidden, put in the order of their item, so their order tells nothing."""
-    hidden_rank = [c for c in _POSITIONS + _ALIGNMENT if c in out.columns and out[c].isna().any()]
+    record = out.attrs.get("suppressed", {})
+    hidden = np.zeros(len(out), dtype=bool)
+    if "position" in record:  # the rows whose count of rankers was hidden, whatever the marker
+        is_rankers = np.asarray(record["column"], dtype=object) == "n_rankers"
+        hidden[np.asarray(record["position"], dtype=np.int64)[is_rankers]] = True
+    if not hidden.any() or not any(c in out.columns for c in _POSITIONS):
+        return out
     item = next((c for c in _ITEM_COLUMNS if c in out.columns), None)
-    if not hidden_rank or "n_rankers" not in out.columns:
-        return out
-    hidden = out["n_rankers"].isna().to_numpy()
-    if not hidden.any():
-        return out
     if item is None:
         raise ValueError("safe_table(): a ranking from too few people is hidden, but the table names no item "
                          f"column ({', '.join(_ITEM_COLUMNS)}) by which its rows could be reordered.")
@@ -392,7 +393,7 @@ def _unorder_hidden_rankings(out: pd.DataFrame) -> pd.DataFrame:
     within = np.where(hidden, 0, np.arange(len(out)))
     order = np.lexsort((within, item_key, first))
     moved = out.iloc[order]
-    record = dict(out.attrs.get("suppressed", {}))
+    record = dict(record)
     if "position" in record:
         new_position = np.empty(len(order), np.int64)
         new_position[order] = np.arange(len(order))
