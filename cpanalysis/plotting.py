@@ -13,7 +13,6 @@ reading relies on colour alone (bars also carry hatching and written values).
 
 from __future__ import annotations
 
-import contextlib
 import html
 import io
 import re

@@ -69,6 +69,15 @@ def test_every_count_column_of_every_output_is_registered(outputs):
     assert tied - seen == set()
 
 
+def test_safe_table_takes_every_aggregate_output_and_hides_what_is_small(outputs):
+    for name, table in outputs.items():
+        safe = safe_table(table)
+        assert safe.attrs["safe"] is True and len(safe) == len(table), name
+        for column in [c for c in table.columns if c in COUNT_COLUMNS]:
+            shown = pd.to_numeric(safe[column], errors="coerce")
+            assert not ((shown > 0) & (shown < 5)).any(), (name, column)
+
+
 def test_count_column_named_count_by_default_and_by_declaration():
     # the contract's population and attendance_counts call their count "count"
     t = pd.DataFrame({"community_id": ["c1", "c1"], "subgroup": ["girls", "boys"], "count": [3, 10]})
