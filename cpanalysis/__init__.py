@@ -24,7 +24,7 @@ from .simulation import simulate, simulate_tables, SAMPLE_ARGS
 # --- participation and inclusiveness measures ---
 from .inclusion import (gini, individual_speaking, interruptions, lorenz_curve, participation,
                             planning_group_composition, presence_share, proposal_uptake,
-                            representation_ratio, silence_rate, speaking_concentration, suppress_small,
+                            representation_ratio, safe_table, silence_rate, speaking_concentration, suppress_small,
                             suppression_report, theil, theil_between_test, top_share, voice_parity,
                             voice_share)
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["FROM_SETTINGS", "Settings", "register_name_check", "resolve_settings", "settings_table"]
+__all__ = ["FROM_SETTINGS", "SAFE_MIN_COUNT", "Settings", "register_name_check", "resolve_settings",
+           "settings_table"]
 
 
 class _FromSettings:
@@ -42,6 +43,10 @@ def register_name_check(field_name: str, check) -> None:
     _NAME_CHECKS[field_name] = check
 
 
+#: The smallest threshold of hidden counts that needs no explicit choice (``allow_small_counts``).
+SAFE_MIN_COUNT = 5
+
+
 def _setting(default, label: str, meaning: str, *, low=None, high=None, kind: str = "") -> Any:
     """A dataclass field with its plain-words label, meaning and allowed range (used for checks and help)."""
     return field(default=default, metadata={"label": label, "meaning": meaning, "low": low, "high": high,
@@ -63,7 +68,13 @@ class Settings:
     min_count: int = _setting(
         5, "Hide counts below",
         "Counts of people below this number, and every value computed from them, are hidden in "
-        "everything shown or exported (tables, charts and sentences).", low=1, high=1_000_000)
+        "everything shown or exported (tables, charts and sentences). Below 5 only with "
+        "``allow_small_counts``.", low=1, high=1_000_000)
+    allow_small_counts: bool = _setting(
+        False, "Allow hiding fewer than 5",
+        "An explicit choice to hide counts below a threshold under 5 (``min_count`` 1 to 4); without it "
+        "such a threshold is refused. Every table made with it records the choice and a warning is "
+        "logged each time it is applied.", kind="flag")
     alpha: float = _setting(
         0.05, "Significance level",
         "Level of the tests of elite influence: the share of communities with no elite influence that "
@@ -119,6 +130,10 @@ class Settings:
 
     def __post_init__(self):
         problems = [p for p in (self._check(f) for f in fields(self)) if p]
+        if not problems and self.min_count < SAFE_MIN_COUNT and not self.allow_small_counts:
+            problems.append(f"min_count {self.min_count} is below {SAFE_MIN_COUNT}: counts of fewer than "
+                            f"{SAFE_MIN_COUNT} people can single children out, so a lower threshold needs the "
+                            "explicit choice allow_small_counts=True (it is logged and recorded in every export)")
         if problems:
             raise ValueError("Settings: " + "; ".join(problems))
 

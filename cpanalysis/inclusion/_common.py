@@ -370,3 +370,38 @@ def join_notes(*parts: np.ndarray, n: int) -> np.ndarray:
         add = np.where(out[mask] == "", text, out[mask] + "; " + text)
         out[mask] = add
     return out
+
+
+def _div(num, den) -> np.ndarray:
+    """``num / den`` elementwise, NaN where ``den`` is not positive."""
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+def _bincount(codes: np.ndarray, weights=None, *, n: int) -> np.ndarray:
+    """``np.bincount`` with ``n`` bins that also accepts no codes at all."""
+    if len(codes) == 0:
+        return np.zeros(n, dtype=float if weights is not None else np.int64)
+    return np.bincount(codes, weights=weights, minlength=n)
+
+
+@dataclass
+class Cells:
+    """Where each attendance row and turn falls: its (unit, subgroup) cell code, ``unit * G + subgroup``."""
+
+    n: int                # number of cells
+    a_cell: np.ndarray
+    t_cell: np.ndarray
+
+    @classmethod
+    def of(cls, prep: "Prepared") -> "Cells":
+        G = prep.n_groups
+        return cls(n=prep.n_units * G, a_cell=prep.session_unit[prep.a_session] * G + prep.a_sub,
+                   t_cell=prep.session_unit[prep.t_session] * G + prep.t_sub)
+
+    def unit_total(self, values: np.ndarray, G: int) -> np.ndarray:
+        """Each cell's unit total of ``values`` (repeated over the unit's subgroups)."""
+        return np.repeat(values.reshape(-1, G).sum(axis=1), G) if G else values

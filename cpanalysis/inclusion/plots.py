@@ -1,8 +1,10 @@
 """Plots of participation tables. Each takes an already computed table, accepts ``ax=None`` and
 returns the Axes; nothing here computes a measure or changes matplotlib's global style.
 
-Colours are from the Okabe-Ito palette (safe for the common colour-vision deficiencies), and
-every reading is also carried by hatching, markers or text, never by colour alone.
+They draw through :mod:`cpanalysis.plotting` (one style, one colour per subgroup and per measure,
+one way to label bars and to mark hidden values), and each records a one-line description that
+:func:`cpanalysis.plotting.alt_text` returns. Every reading is also carried by hatching, markers
+or text, never by colour alone.
 """
 
 from __future__ import annotations
@@ -10,78 +12,72 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..plotting import (LINESTYLES, MARKERS, MEASURE_COLOURS, MEASURE_HATCHES, OKABE_ITO, describe, finite,
+                        hover, join_words, label_bars, legend_outside, mark_hidden, new_axes, percent, style,
+                        subgroup_colour)
+from ..settings import Settings
+from ._common import _check
+
 __all__ = ["plot_presence_voice", "plot_lorenz", "plot_parity_cycles", "OKABE_ITO"]
 
-#: Okabe & Ito (2008), "Color Universal Design".
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
-_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
-_LINESTYLES = ("-", "--", "-.", ":")
 
-
-def _axes(ax):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots()  # a new figure: never draw over another plot's axes
-    return ax
-
-
-def _require(table: pd.DataFrame, columns, func: str) -> None:
-    from ._common import _check
-
-    _check(func, table, columns, table="table")
-
-
-def plot_presence_voice(table: pd.DataFrame, *, voice: str = "voice_share_turns", ax=None):
+def plot_presence_voice(table: pd.DataFrame, *, voice: str = "voice_share_turns", ax=None,
+                        settings: Settings | None = None):
     """Paired bars of presence share and voice share by subgroup, with parity written above.
 
     Parameters
     ----------
     table : DataFrame
         Rows of one unit from :func:`cpanalysis.participation` or :func:`voice_parity`, with
-        ``subgroup``, ``presence_share`` and ``voice``.
+        ``subgroup``, ``presence_share`` and ``voice``; hidden (suppressed) values are marked.
     voice : str, default "voice_share_turns"
         The voice column (``"voice_share_time"`` for time).
     ax : matplotlib Axes, optional
+    settings : Settings, optional
+        ``min_count`` for the "hidden (fewer than N)" marker.
 
     Returns
     -------
     matplotlib Axes
+        The paired bars, parity written above each subgroup, hidden values marked.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> from cpanalysis.inclusion import example_dataset, voice_parity, plot_presence_voice
     >>> ax = plot_presence_voice(voice_parity(example_dataset(), n_boot=0))
     >>> [t.get_text() for t in ax.get_xticklabels()]
     ['girls', 'women', 'men', 'elders']
     """
-    _require(table, ["subgroup", "presence_share", voice], "plot_presence_voice")
-    ax = _axes(ax)
+    _check("plot_presence_voice", table, ["subgroup", "presence_share", voice], table="table")
     labels = table["subgroup"].astype(str).tolist()
     if len(set(labels)) != len(labels):
         raise ValueError("plot_presence_voice(): the table holds several units; keep the rows of one")
     x = np.arange(len(labels))
-    presence = pd.to_numeric(table["presence_share"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    speech = pd.to_numeric(table[voice], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    presence, speech = finite(table["presence_share"]), finite(table[voice])
     width = 0.38
-    ax.bar(x - width / 2, np.nan_to_num(presence), width, label="presence share", color=OKABE_ITO[0],
-           hatch="//", edgecolor="black", linewidth=0.6)
-    ax.bar(x + width / 2, np.nan_to_num(speech), width, label="voice share", color=OKABE_ITO[4],
-           edgecolor="black", linewidth=0.6)
-    top = np.nanmax(np.concatenate([presence, speech, [0.0]]))
-    for xi, p, v in zip(x, presence, speech):
-        text = "parity n/a" if not (p > 0) or np.isnan(v) else f"parity {v / p:.2f}"
-        ax.text(xi, max(np.nan_to_num(p), np.nan_to_num(v)) + 0.02 * max(top, 0.1), text, ha="center",
-                va="bottom", fontsize="small")
-    ax.set_xticks(x)
-    ax.set_xticklabels(labels)
-    ax.set_ylabel("share")
-    ax.set_ylim(0, max(top, 0.1) * 1.2)
-    ax.legend(loc="upper right", frameon=False)
-    ax.set_title("Presence and voice by subgroup")
-    return ax
+    top = max(np.nanmax(np.concatenate([presence, speech, [0.0]])), 0.1)
+    with style():
+        ax = new_axes(ax, (1.6 + 1.1 * len(labels), 3.6))
+        for offset, values, name, key in ((-width / 2, presence, "presence share", "presence"),
+                                          (width / 2, speech, "voice share", "voice")):
+            bars = ax.bar(x + offset, np.nan_to_num(values), width, label=name, color=MEASURE_COLOURS[key],
+                          hatch=MEASURE_HATCHES[key], edgecolor="black", linewidth=0.6)
+            for bar, group, v in zip(bars, labels, values):
+                hover(bar, f"{group}: {name} {percent(v)}")
+            mark_hidden(ax, x + offset, values, settings, span=top)
+        parity = ["parity n/a" if not (p > 0) or np.isnan(v) else f"parity {v / p:.2f}"
+                  for p, v in zip(presence, speech)]
+        label_bars(ax, x, np.fmax(np.nan_to_num(presence), np.nan_to_num(speech)) + 0.06 * top, parity,
+                   span=top, fontsize="small")
+        ax.set_xticks(x)
+        ax.set_xticklabels(labels)
+        ax.set_ylabel("share")
+        ax.set_ylim(0, top * 1.3)
+        legend_outside(ax)
+        ax.set_title("Presence and voice by subgroup", pad=24)
+    heard = [f"{g} {percent(p)} of those present and {percent(v)} of the turns"
+             for g, p, v in zip(labels, presence, speech)]
+    return describe(ax, f"Bar chart of presence and voice by subgroup: {join_words(heard)}.")
 
 
 def plot_lorenz(table: pd.DataFrame, *, gini: float | None = None, label: str = "speaking", ax=None):
@@ -99,31 +95,34 @@ def plot_lorenz(table: pd.DataFrame, *, gini: float | None = None, label: str = 
     Returns
     -------
     matplotlib Axes
+        The curve and the line of equality, the Gini in the legend.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> from cpanalysis.inclusion import lorenz_curve, plot_lorenz
     >>> ax = plot_lorenz(lorenz_curve([0, 1, 1, 2]))
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['equality', 'speaking (Gini 0.38)']
     """
-    _require(table, ["population_share", "speaking_share"], "plot_lorenz")
-    ax = _axes(ax)
+    _check("plot_lorenz", table, ["population_share", "speaking_share"], table="table")
     if gini is None:
         gini = table.attrs.get("gini", np.nan)
-    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="equality")
-    text = f"{label} (Gini {gini:.2f})" if gini is not None and np.isfinite(gini) else f"{label} (Gini n/a)"
-    ax.plot(table["population_share"], table["speaking_share"], marker="o", markersize=3,
-            color=OKABE_ITO[5], label=text)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.set_aspect("equal")
-    ax.set_xlabel("share of attendees (least talkative first)")
-    ax.set_ylabel("share of turns")
-    ax.legend(loc="upper left", frameon=False)
-    return ax
+    known = gini is not None and np.isfinite(gini)
+    text = f"{label} (Gini {gini:.2f})" if known else f"{label} (Gini n/a)"
+    with style():
+        ax = new_axes(ax, (4.6, 4.4))
+        ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="equality")
+        ax.plot(table["population_share"], table["speaking_share"], marker="o", markersize=3,
+                color=OKABE_ITO[5], label=text)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_aspect("equal")
+        ax.set_xlabel("share of attendees (least talkative first)")
+        ax.set_ylabel("share of turns")
+        legend_outside(ax, ncol=1)
+    how = f"Gini {gini:.2f}: 0 when everyone speaks equally, near 1 when one person speaks" if known \
+        else "Gini not available"
+    return describe(ax, f"Lorenz curve of {label} against the line of equality; {how}.")
 
 
 def plot_parity_cycles(table: pd.DataFrame, *, parity: str = "parity", ax=None):
@@ -141,11 +140,10 @@ def plot_parity_cycles(table: pd.DataFrame, *, parity: str = "parity", ax=None):
     Returns
     -------
     matplotlib Axes
+        One line per subgroup (intervals as error bars when given) and the parity = 1 line.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import pandas as pd
     >>> from cpanalysis.inclusion import plot_parity_cycles
     >>> t = pd.DataFrame({"cycle": [1, 2, 1, 2], "subgroup": ["girls", "girls", "men", "men"],
@@ -153,29 +151,32 @@ def plot_parity_cycles(table: pd.DataFrame, *, parity: str = "parity", ax=None):
     >>> len(plot_parity_cycles(t).get_lines()) >= 3
     True
     """
-    _require(table, ["cycle", "subgroup", parity], "plot_parity_cycles")
-    ax = _axes(ax)
+    _check("plot_parity_cycles", table, ["cycle", "subgroup", parity], table="table")
     if "community_id" in table.columns and table["community_id"].nunique() > 1:
         raise ValueError("plot_parity_cycles(): the table holds several communities; keep one or use "
                          "level=['cycle']")
-    ax.axhline(1.0, color="grey", linestyle="--", linewidth=1, label="parity = 1")
     has_ci = {"parity_ci_low", "parity_ci_high"} <= set(table.columns) and parity == "parity"
-    for i, (name, rows) in enumerate(table.groupby("subgroup", sort=False)):
-        rows = rows.sort_values("cycle")
-        x = rows["cycle"].to_numpy(dtype=float)
-        y = pd.to_numeric(rows[parity], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        style = dict(marker=_MARKERS[i % len(_MARKERS)], linestyle=_LINESTYLES[i % len(_LINESTYLES)],
-                     color=OKABE_ITO[i % len(OKABE_ITO)], label=str(name))
-        if has_ci:
-            lo = pd.to_numeric(rows["parity_ci_low"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-            hi = pd.to_numeric(rows["parity_ci_high"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-            err = np.vstack([np.nan_to_num(y - lo), np.nan_to_num(hi - y)])
-            ax.errorbar(x, y, yerr=np.clip(err, 0, None), capsize=3, **style)
-        else:
-            ax.plot(x, y, **style)
-    cycles = np.unique(table["cycle"].to_numpy(dtype=float))
-    ax.set_xticks(cycles)
-    ax.set_xlabel("planning cycle")
-    ax.set_ylabel("voice parity (voice share / presence share)")
-    ax.legend(frameon=False, fontsize="small")
-    return ax
+    trends = []
+    with style():
+        ax = new_axes(ax, (6.0, 3.8))
+        ax.axhline(1.0, color="grey", linestyle="--", linewidth=1, label="parity = 1")
+        for i, (name, rows) in enumerate(table.groupby("subgroup", sort=False)):
+            rows = rows.sort_values("cycle")
+            x = rows["cycle"].to_numpy(dtype=float)
+            y = finite(rows[parity])
+            line = dict(marker=MARKERS[i % len(MARKERS)], linestyle=LINESTYLES[i % len(LINESTYLES)],
+                        color=subgroup_colour(name), label=str(name))
+            if has_ci:
+                err = np.vstack([np.nan_to_num(y - finite(rows["parity_ci_low"])),
+                                 np.nan_to_num(finite(rows["parity_ci_high"]) - y)])
+                ax.errorbar(x, y, yerr=np.clip(err, 0, None), capsize=3, **line)
+            else:
+                ax.plot(x, y, **line)
+            shown = [f"{v:.2f}" if np.isfinite(v) else "hidden" for v in y]
+            trends.append(f"{name} {' then '.join(shown)}")
+        ax.set_xticks(np.unique(table["cycle"].to_numpy(dtype=float)))
+        ax.set_xlabel("planning cycle")
+        ax.set_ylabel("voice parity (voice share / presence share)")
+        legend_outside(ax, ncol=4)
+    return describe(ax, f"Line chart of voice parity by planning cycle (1 = heard in proportion to presence): "
+                        f"{join_words(trends)}.")

@@ -1,43 +1,117 @@
-"""Small-cell suppression for every table that is shown or exported.
+"""Small-cell suppression for everything that is shown or exported: tables, charts and sentences.
 
 A count below the threshold can point at a handful of identifiable people (three girls in a
-meeting, two of whom never spoke). :func:`suppress_small` hides such counts *and every value
-computed from them*, and records what it hid; :func:`suppression_report` reads that record.
+meeting, two of whom never spoke), and a group's ranking made by one girl is that girl's own
+answers. One declared registry, :data:`COUNT_COLUMNS`, names every column that counts people (or
+events of a few people, such as turns) and the columns computed from it. :func:`suppress_small`
+hides such counts *and every value computed from them* and records what it hid;
+:func:`safe_table` does that in one call and refuses what cannot be made safe;
+:func:`count_phrase` and :func:`share_phrase` put the same rule into sentences.
 """
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..settings import FROM_SETTINGS, Settings, resolve_settings
+from ..settings import FROM_SETTINGS, SAFE_MIN_COUNT, Settings, resolve_settings
 from ._common import _check
 
-__all__ = ["suppress_small", "suppression_report", "TIED_COLUMNS", "UNIT_TOTALS"]
+__all__ = ["suppress_small", "suppression_report", "safe_table", "count_phrase", "share_phrase",
+           "hidden_text", "CountColumn", "COUNT_COLUMNS", "TIED_COLUMNS", "UNIT_TOTALS", "RANKING_COLUMNS"]
 
-_PARITY = ["parity", "parity_ci_low", "parity_ci_high", "parity_time", "enough_data"]
+logger = logging.getLogger(__name__)
 
-#: Which columns are computed from which count column (a hidden count hides them too).
-TIED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "n_attendees": ("presence_share", "representation_ratio", *_PARITY),
-    "n_attendees_unit": ("presence_share", "representation_ratio", *_PARITY),
-    "n_turns": ("voice_share_turns", "n_turns_timed", "seconds", "voice_share_time", *_PARITY,
-                "n_interruptions_recorded", "n_interrupted", "interruptions_per_turn"),
-    "n_turns_unit": ("voice_share_turns", "voice_share_time", *_PARITY),
-    "n_attendees_individual": ("n_silent", "silence_rate"),
-    "n_silent": ("silence_rate",),
-    "n_proposals": ("proposal_share", "n_harms_proposed", "n_harms_adopted", "uptake"),
-    "n_interrupted": ("interruptions_per_turn",),
-    "n_members": ("planning_share", "ratio_to_meeting", "ratio_to_population"),
-    "n_individuals": ("n_speakers", "total", "gini", "gini_sample", "top_share", "top_k", "theil",
-                      "theil_between", "theil_within", "p_between"),
-    "n_speakers": ("top_share", "top_k"),
+_PARITY = ("parity", "parity_ci_low", "parity_ci_high", "parity_time", "enough_data")
+_ELITE_VOICE = ("elite_presence_share", "elite_voice_share", "voice_parity", "parity_ci_low", "parity_ci_high",
+                "voice_ratio_adjusted", "voice_ratio_ci_low", "voice_ratio_ci_high", "voice_signal",
+                "elite_proposal_share", "proposal_parity", "proposal_ratio_adjusted", "proposal_ratio_ci_low",
+                "proposal_signal", "elite_adopted_share", "uptake_ratio", "adopted_signal")
+_POSITIONS = ("rank", "score", "position", "p_first", "position_median", "position_low", "position_high")
+_ALIGNMENT = ("distance", "alignment", "top_harm", "top_harm_priority", "first_choice_position")
+
+
+@dataclass(frozen=True)
+class CountColumn:
+    """A column that counts people (or the events of a few people) and what is computed from it.
+
+    Attributes
+    ----------
+    meaning : str
+        What the column counts, in words.
+    tied : tuple of str
+        Columns computed from it: hidden wherever the count is hidden.
+    made_by : str
+        Which outputs carry the column (for the reader of the registry).
+    """
+
+    meaning: str
+    tied: tuple[str, ...] = ()
+    made_by: str = ""
+
+
+#: Every column of the library's outputs that counts people, with the columns computed from it.
+#: A new output with a new count of people adds its column here (tests check the outputs).
+COUNT_COLUMNS: dict[str, CountColumn] = {
+    "n_attendees": CountColumn("attendances of the subgroup (person-sessions)",
+                               ("presence_share", "representation_ratio", *_PARITY), "participation"),
+    "n_attendees_unit": CountColumn("attendances of the unit", ("presence_share", "representation_ratio", *_PARITY),
+                                    "participation"),
+    "n_turns": CountColumn("speaking turns (of a few people when small)",
+                           ("voice_share_turns", "n_turns_timed", "seconds", "voice_share_time", *_PARITY,
+                            "n_interruptions_recorded", "n_interrupted", "interruptions_per_turn"),
+                           "participation, elite_dominance"),
+    "n_turns_unit": CountColumn("speaking turns of the unit", ("voice_share_turns", "voice_share_time", *_PARITY),
+                                "participation"),
+    "n_attendees_individual": CountColumn("attendances with individual data", ("n_silent", "silence_rate"),
+                                          "participation"),
+    "n_silent": CountColumn("attendees who never spoke", ("silence_rate",), "participation"),
+    "n_proposals": CountColumn("proposals (of a few people when small)",
+                               ("proposal_share", "n_harms_proposed", "n_harms_adopted", "uptake",
+                                "elite_proposal_share", "proposal_parity", "proposal_ratio_adjusted",
+                                "proposal_ratio_ci_low", "proposal_signal"),
+                               "participation, elite_dominance"),
+    "n_interrupted": CountColumn("turns that were interrupted", ("interruptions_per_turn",), "participation"),
+    "n_members": CountColumn("members of a planning group, or rankers of a unit",
+                             ("planning_share", "ratio_to_meeting", "ratio_to_population", *_ALIGNMENT),
+                             "planning_group_composition, decision_alignment"),
+    "n_individuals": CountColumn("people present with individual data",
+                                 ("n_speakers", "total", "gini", "gini_sample", "top_share", "top_k", "theil",
+                                  "theil_between", "theil_within", "p_between"), "speaking_concentration"),
+    "n_speakers": CountColumn("people who spoke", ("top_share", "top_k"), "speaking_concentration"),
+    "n_rankers": CountColumn("people (or group lists) behind a ranking", _POSITIONS,
+                             "subgroup_rankings, aggregate, bootstrap_rankings"),
+    "n_elite_rankers": CountColumn("elite individual rankers", ("alignment_elites", "gap", "gap_ci_low",
+                                                                "gap_ci_high"), "elite_dominance"),
+    "n_nonelite_rankers": CountColumn("non-elite individual rankers", ("alignment_nonelite", "gap", "gap_ci_low",
+                                                                       "gap_ci_high"), "elite_dominance"),
+    "n_elite_present": CountColumn("elites present at community meetings", _ELITE_VOICE, "elite_dominance"),
+    "n_adopted": CountColumn("proposals naming a decided harm", ("elite_adopted_share", "uptake_ratio",
+                                                                 "adopted_signal"), "elite_dominance"),
+    "n_people": CountColumn("distinct people of a subgroup present", ("presence_share", "voice_share"),
+                            "dominance voice tables"),
+    "count": CountColumn("people counted (population, head counts)", (), "population, attendance_counts"),
 }
+
+#: Which columns are computed from which count column (a hidden count hides them too); read from
+#: :data:`COUNT_COLUMNS`.
+TIED_COLUMNS: dict[str, tuple[str, ...]] = {name: c.tied for name, c in COUNT_COLUMNS.items()}
 
 #: Count columns whose unit total is shown in another column (used for complementary suppression).
 UNIT_TOTALS: dict[str, str] = {"n_attendees": "n_attendees_unit", "n_turns": "n_turns_unit"}
+
+#: Columns that carry a group's ranking of the harms: one person's answers when the group is one
+#: person, so :func:`safe_table` refuses a table that has them without a count of the people behind them.
+RANKING_COLUMNS: tuple[str, ...] = (*_POSITIONS, *_ALIGNMENT, "alignment_elites", "alignment_nonelite")
+
+#: Columns that key a row by a person: such a table shows people's own answers.
+_PERSON_KEYS = ("participant_id",)
+#: Columns that name the item of a ranking (rows of a hidden ranking are put in this order).
+_ITEM_COLUMNS = ("harm_id", "item", "label", "unit")
 
 
 def _key_columns(table: pd.DataFrame) -> list[str]:
@@ -46,10 +120,57 @@ def _key_columns(table: pd.DataFrame) -> list[str]:
     return list(table.columns[: table.columns.get_loc("subgroup")])
 
 
+def _as_columns(counts, func: str) -> list[str] | None:
+    """``counts`` as a list of column names: one name, any sequence, array or Index (None stays None)."""
+    if counts is None:
+        return None
+    if isinstance(counts, str):
+        return [counts]
+    try:
+        names = list(counts)
+    except TypeError:
+        raise TypeError(f"{func}(): counts must be a column name or a list of column names, "
+                        f"not {type(counts).__name__}") from None
+    return [str(c) if not isinstance(c, str) else c for c in names]
+
+
+def _settings(settings, threshold, allow_small_counts) -> Settings:
+    """The settings with the call's threshold; a threshold under 5 is logged (the choice was explicit)."""
+    s = resolve_settings(settings, min_count=threshold, allow_small_counts=allow_small_counts)
+    if s.min_count < SAFE_MIN_COUNT:
+        logger.warning("cpanalysis: counts are hidden only below %d (fewer than the safe %d), by the explicit "
+                       "choice allow_small_counts=True; outputs made now record it", s.min_count, SAFE_MIN_COUNT)
+    return s
+
+
+def hidden_text(settings: Settings | None = None, *, threshold=FROM_SETTINGS) -> str:
+    """What a hidden value says in a chart or a sentence: ``"hidden (fewer than 5)"``.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        ``min_count`` is the threshold.
+    threshold : int, optional
+        Overrides ``settings.min_count``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> hidden_text()
+    'hidden (fewer than 5)'
+    """
+    s = resolve_settings(settings, min_count=threshold,
+                         allow_small_counts=True if threshold is not FROM_SETTINGS else None)
+    return f"hidden (fewer than {s.min_count})"
+
+
 def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, counts: Sequence[str] | None = None,
                    tied: Mapping[str, Sequence[str]] | None = None, marker=pd.NA,
                    suppress_zero: bool = False, complementary: bool = True,
-                   settings: Settings | None = None) -> pd.DataFrame:
+                   settings: Settings | None = None, allow_small_counts: bool = FROM_SETTINGS) -> pd.DataFrame:
     """Hide counts below ``threshold`` and the values computed from them.
 
     Parameters
@@ -57,9 +178,11 @@ def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, count
     table : DataFrame
         A result table (for example from :func:`cpanalysis.participation`).
     threshold : int, default ``settings.min_count`` (5)
-        Counts ``0 < count < threshold`` are hidden (and 0 when ``suppress_zero``).
-    counts : list of str, optional
-        The count columns to check; by default every column of ``tied`` present in the table.
+        Counts ``0 < count < threshold`` are hidden (and 0 when ``suppress_zero``). Below 5 only
+        with ``allow_small_counts=True``; that choice is logged as a warning and recorded.
+    counts : str or list of str, optional
+        The count columns to check, by name (a column of any name can be declared here, e.g.
+        ``"count"``); by default every column of ``tied`` present in the table.
     tied : mapping, optional
         ``{count column: columns computed from it}``; :data:`TIED_COLUMNS` by default.
     marker : scalar, default pd.NA
@@ -74,13 +197,16 @@ def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, count
         hidden one cannot be recovered by subtraction.
     settings : Settings, optional
         Analysis defaults (:class:`cpanalysis.Settings`); ``min_count`` is the threshold.
+    allow_small_counts : bool, default ``settings.allow_small_counts`` (False)
+        The explicit choice that a threshold below 5 needs.
 
     Returns
     -------
     DataFrame
         A copy with hidden cells set to ``marker``. ``.attrs["suppressed"]`` records every hidden
         cell (arrays ``position``, ``column``, ``reason``) and ``.attrs["suppression"]`` the
-        settings and ``n_hidden``; read them as a table with :func:`suppression_report`.
+        threshold, ``below_safe_minimum`` (a threshold under 5 was chosen), ``n_hidden`` and a
+        sentence ``statement`` for exports; read the cells as a table with :func:`suppression_report`.
 
     Notes
     -----
@@ -102,9 +228,13 @@ def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, count
       subgroup          column                     reason
     0    girls     n_attendees      n_attendees = 3 (< 5)
     1    girls  presence_share  computed from n_attendees
+    >>> suppress_small(pd.DataFrame({"count": [2, 40]}))["count"].tolist()
+    [<NA>, 40]
     """
+    counts = _as_columns(counts, "suppress_small")
     _check("suppress_small", table, counts or [], table="table")
-    threshold = resolve_settings(settings, min_count=threshold).min_count
+    s = _settings(settings, threshold, allow_small_counts)
+    threshold = s.min_count
     tied = dict(TIED_COLUMNS if tied is None else tied)
     if counts is None:
         counts = [c for c in tied if c in table.columns]
@@ -126,12 +256,10 @@ def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, count
         rec_reasons.append(np.array([reason(p) for p in positions] if callable(reason)
                                     else [reason] * len(positions), dtype=object))
 
-    primary = {}
     for column in counts:
         values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         small = (values < threshold) & ((values > 0) | suppress_zero)
         small &= ~np.isnan(values)
-        primary[column] = small
         _mark(column, small, lambda pos, c=column, v=values: f"{c} = {v[pos]:g} (< {threshold})")
 
     keys = _key_columns(table)
@@ -168,6 +296,8 @@ def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, count
                 out[column] = out[column].astype("boolean")
             elif pd.api.types.is_float_dtype(out[column]) and not pd.api.types.is_extension_array_dtype(out[column]):
                 out[column] = out[column].astype("Float64")
+            elif not pd.api.types.is_extension_array_dtype(out[column]) and out[column].dtype != object:
+                out[column] = out[column].astype(object)
         else:
             out[column] = out[column].astype(object)
         out.loc[mask, column] = marker
@@ -177,8 +307,12 @@ def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, count
     out.attrs["suppressed"] = {"position": rows,
                                "column": np.concatenate(rec_columns) if rec_columns else np.zeros(0, object),
                                "reason": np.concatenate(rec_reasons) if rec_reasons else np.zeros(0, object)}
-    out.attrs["suppression"] = {"threshold": threshold, "counts": list(counts), "suppress_zero": suppress_zero,
-                                "complementary": complementary, "n_hidden": int(len(rows))}
+    below = threshold < SAFE_MIN_COUNT
+    out.attrs["suppression"] = {
+        "threshold": threshold, "counts": list(counts), "suppress_zero": suppress_zero,
+        "complementary": complementary, "n_hidden": int(len(rows)), "below_safe_minimum": below,
+        "statement": (f"Counts of people below {threshold} and every value computed from them are hidden"
+                      + (f" (a threshold below the safe {SAFE_MIN_COUNT}, chosen explicitly)." if below else "."))}
     return out
 
 
@@ -214,3 +348,173 @@ def suppression_report(table: pd.DataFrame) -> pd.DataFrame:
     out["reason"] = pd.array(record["reason"], dtype="string")
     out.attrs = {}
     return out
+
+
+def _refuse_person_rows(table: pd.DataFrame) -> None:
+    """A table with one row per person shows people's own answers: refuse it."""
+    person = [c for c in _PERSON_KEYS if c in table.columns]
+    if "ranker" in table.columns and "ranker_type" in table.columns:
+        if (table["ranker_type"].astype("string") == "individual").fillna(False).any():
+            person.append("ranker")
+    if person:
+        raise ValueError(f"safe_table(): this table has a row per person ({', '.join(person)}): it would show "
+                         "one person's own answers. Aggregate it by group first (for example with "
+                         "cpanalysis.participation or cpanalysis.subgroup_rankings).")
+
+
+def _refuse_unknown_rankings(table: pd.DataFrame, tied: Mapping[str, Sequence[str]], counts) -> None:
+    """A ranking column without the count of the people behind it cannot be checked: refuse it."""
+    available = set(counts) if counts is not None else {c for c in tied if c in table.columns}
+    unchecked = [c for c in RANKING_COLUMNS if c in table.columns
+                 and not any(c in tied.get(k, ()) for k in available)]
+    if unchecked:
+        raise ValueError(f"safe_table(): the table has {', '.join(unchecked)} (a group's ranking) but no column "
+                         "counting the people behind it (such as n_rankers or n_members), so a ranking made by "
+                         "one person cannot be told apart; keep that count in the table.")
+
+
+def _unorder_hidden_rankings(out: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a group whose ranking is hidden, put in the order of their item, so their order tells nothing."""
+    record = out.attrs.get("suppressed", {})
+    hidden = np.zeros(len(out), dtype=bool)
+    if "position" in record:  # the rows whose count of rankers was hidden, whatever the marker
+        is_rankers = np.asarray(record["column"], dtype=object) == "n_rankers"
+        hidden[np.asarray(record["position"], dtype=np.int64)[is_rankers]] = True
+    if not hidden.any() or not any(c in out.columns for c in _POSITIONS):
+        return out
+    item = next((c for c in _ITEM_COLUMNS if c in out.columns), None)
+    if item is None:
+        raise ValueError("safe_table(): a ranking from too few people is hidden, but the table names no item "
+                         f"column ({', '.join(_ITEM_COLUMNS)}) by which its rows could be reordered.")
+    keys = _key_columns(out) + (["subgroup"] if "subgroup" in out.columns else [])
+    block = out.groupby(keys, sort=False, dropna=False).ngroup().to_numpy() if keys else np.zeros(len(out), int)
+    first = pd.Series(np.arange(len(out))).groupby(block).transform("min").to_numpy()
+    item_key = np.where(hidden, out[item].astype("string").fillna("").to_numpy(dtype=object), "")
+    within = np.where(hidden, 0, np.arange(len(out)))
+    order = np.lexsort((within, item_key, first))
+    moved = out.iloc[order]
+    record = dict(record)
+    if "position" in record:
+        new_position = np.empty(len(order), np.int64)
+        new_position[order] = np.arange(len(order))
+        record["position"] = new_position[np.asarray(record["position"], dtype=np.int64)]
+    moved.attrs = {**out.attrs, "suppressed": record}
+    return moved
+
+
+def safe_table(table: pd.DataFrame, *, settings: Settings | None = None, counts: Sequence[str] | None = None,
+               tied: Mapping[str, Sequence[str]] | None = None, marker=pd.NA,
+               complementary: bool = True) -> pd.DataFrame:
+    """The table made safe to show or export, in one call, or an error saying why it cannot be.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Any result table of the library (participation, rankings, dominance ...).
+    settings : Settings, optional
+        ``min_count`` (and ``allow_small_counts``) as in :func:`suppress_small`.
+    counts, tied, marker, complementary
+        As in :func:`suppress_small` (the registry :data:`COUNT_COLUMNS` by default).
+
+    Returns
+    -------
+    DataFrame
+        :func:`suppress_small`'s output, where additionally the rows of a group whose ranking is
+        hidden are put in the order of their item (harm), so that their order does not give the
+        ranking away; ``.attrs["safe"]`` is True.
+
+    Raises
+    ------
+    ValueError
+        When the table has a row per person (``participant_id``, or individual rankers): no
+        output may show one person's answers; or when it carries a group's ranking
+        (:data:`RANKING_COLUMNS`) without the count of the people behind it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cpanalysis.inclusion import safe_table
+    >>> t = pd.DataFrame({"subgroup": ["girls", "girls", "men", "men"], "harm_id": ["b", "a", "a", "b"],
+    ...                   "rank": [1, 2, 1, 2], "n_rankers": [1, 1, 8, 8]})
+    >>> safe_table(t)[["subgroup", "harm_id", "rank"]]
+      subgroup harm_id  rank
+    1    girls       a  <NA>
+    0    girls       b  <NA>
+    2      men       a     1
+    3      men       b     2
+    """
+    _check("safe_table", table, [], table="table")
+    tied = dict(TIED_COLUMNS if tied is None else tied)
+    counts = _as_columns(counts, "safe_table")
+    _refuse_person_rows(table)
+    _refuse_unknown_rankings(table, tied, counts)
+    out = suppress_small(table, counts=counts, tied=tied, marker=marker, complementary=complementary,
+                         settings=settings)
+    out = _unorder_hidden_rankings(out)
+    out.attrs["safe"] = True
+    return out
+
+
+def count_phrase(n, settings: Settings | None = None, *, noun: str = "") -> str:
+    """A count of people in a sentence, by the rule of the tables: ``"fewer than 5"`` or ``"12"``.
+
+    Parameters
+    ----------
+    n : int or float
+        The count (the true one: this function decides whether it can be shown).
+    settings : Settings, optional
+        ``min_count`` is the threshold.
+    noun : str, optional
+        Appended after the number (``"girls"`` gives ``"fewer than 5 girls"``).
+
+    Returns
+    -------
+    str
+        ``"fewer than <threshold>"`` for ``0 < n < threshold``; the number otherwise (``"an
+        unknown number"`` when missing).
+
+    Examples
+    --------
+    >>> count_phrase(3), count_phrase(12, noun="girls"), count_phrase(0)
+    ('fewer than 5', '12 girls', '0')
+    """
+    s = resolve_settings(settings)
+    tail = f" {noun}" if noun else ""
+    if n is None or pd.isna(n):
+        return "an unknown number" + tail
+    if 0 < n < s.min_count:
+        return f"fewer than {s.min_count}{tail}"
+    return f"{int(n):,}{tail}" if float(n).is_integer() else f"{n:,}{tail}"
+
+
+def share_phrase(share, n, settings: Settings | None = None, *, digits: int = 0) -> str:
+    """A share in a sentence, hidden when the count of people it comes from is hidden.
+
+    Parameters
+    ----------
+    share : float
+        The share (0 to 1).
+    n : int
+        The count of people the share is computed from (a group's size, its rankers ...).
+    settings : Settings, optional
+        ``min_count`` is the threshold.
+    digits : int, default 0
+        Decimals of the percentage.
+
+    Returns
+    -------
+    str
+        ``"42%"``, or ``"not shown (fewer than 5 people)"`` for ``0 < n < threshold``, or ``"not
+        known"`` when the share is missing.
+
+    Examples
+    --------
+    >>> share_phrase(0.4234, 12), share_phrase(0.5, 2)
+    ('42%', 'not shown (fewer than 5 people)')
+    """
+    s = resolve_settings(settings)
+    if n is not None and not pd.isna(n) and 0 < n < s.min_count:
+        return f"not shown (fewer than {s.min_count} people)"
+    if share is None or pd.isna(share):
+        return "not known"
+    return f"{100 * float(share):.{digits}f}%"
