@@ -420,7 +420,8 @@ def read_files(path: str | Path, max_file_bytes: int | None = None
     parquet_files = {stem: p for stem, p in by_suffix[".parquet"].items() if stem in names}
     workbooks = list(by_suffix[".xlsx"].values())
     if not csv_files and not parquet_files and len(workbooks) == 1:
-        return read_files(workbooks[0], max_file_bytes)
+        frames, sources, problems = read_excel_tables(workbooks[0], max_file_bytes)
+        return frames, sources, problems, "xlsx"
     problems: list[Problem] = []
     present = set(csv_files) | set(parquet_files)
     for suffix in (".csv", ".parquet"):
