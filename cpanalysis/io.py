@@ -325,7 +325,10 @@ def read_parquet_table(path: Path, table: str, limit: int | None = None) -> tupl
     if problem is not None:
         return None, source, [problem]
     try:
-        frame = pd.read_parquet(io.BytesIO(raw))
+        import pyarrow.parquet as pq
+
+        # Through ParquetFile, so that a repeated column name is read (and then reported) rather than refused.
+        frame = pq.ParquetFile(io.BytesIO(raw)).read().to_pandas()
     except Exception as exc:  # pyarrow raises several kinds for broken files
         return None, source, [Problem(path.name, f"the file could not be read as Parquet: {exc}")]
     frame = frame.reset_index(drop=True)
