@@ -102,8 +102,11 @@ def _coerce_column(values: pd.Series, col: Column, source: Source, problems: Pro
         return normalise_category(values).mask(blank)
     if col.kind in ("int", "number"):
         if pd.api.types.is_bool_dtype(values):
-            numbers = values.astype("Float64")
-        elif pd.api.types.is_numeric_dtype(values):
+            # A yes/no column where a number belongs: True would silently count as 1.
+            problems.add_rows(source, values.notna(), values, column=col.name,
+                              message="true/false where a number belongs", expected=_expected(col))
+            return pd.Series(pd.NA, index=values.index, dtype="Int64" if col.kind == "int" else "Float64")
+        if pd.api.types.is_numeric_dtype(values):
             numbers = values.astype("Float64")
         else:
             text = values.astype("string").str.strip().str.replace(",", ".", regex=False)

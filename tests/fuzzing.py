@@ -77,6 +77,7 @@ class Case:
     tables: dict = field(default_factory=dict)
     disk: list = field(default_factory=list)  # changes made to the written files, in order
     max_file_bytes: int | None = None
+    retype: tuple | None = None  # (table, column, physical type) written into a Parquet file
 
 
 def _kind(table: str, column: str) -> str | None:
@@ -343,6 +344,20 @@ def m_ranking_other_community(rng, tables, case):
     case.mutation = f"individual ranking moved to {other}"
 
 
+def m_parquet_physical_type(rng, tables, case):
+    """A Parquet column of another physical type: yes/no or lists for numbers, bytes for ids."""
+    if case.file_format != "parquet":
+        return m_wrong_type(rng, tables, case)
+    kind = rng.choice(["bool", "list", "bytes"])
+    kinds = ("id",) if kind == "bytes" else ("int", "number")
+    table, column = rng.choice([(t, c) for t, c in _columns_of_kind(tables, kinds)
+                                if (tables[t][c] != "").any() and not (kind == "bytes" and c == "ranker")])
+    case.retype = (table, column, kind)
+    # UTF-8 bytes in an id column are the same ids read as text; yes/no or lists are not numbers.
+    case.table, case.valid = (None, True) if kind == "bytes" else (table, False)
+    case.mutation = f"parquet column {table}.{column} stored as {kind}"
+
+
 def m_delete_table(rng, tables, case):
     table = rng.choice(sorted(tables))
     del tables[table]
@@ -356,7 +371,8 @@ def m_delete_table(rng, tables, case):
 FRAME_MUTATIONS = [m_drop_column, m_rename_column, m_duplicate_column, m_reorder_columns, m_shuffle_rows,
                    m_extra_column, m_blank_cell, m_padded_or_cased_cell, m_non_finite, m_wrong_type, m_bad_date,
                    m_date_with_time, m_duplicate_row, m_unknown_reference, m_speaker_not_attending,
-                   m_stated_subgroup_contradiction, m_ranking_other_community, m_delete_table]
+                   m_stated_subgroup_contradiction, m_ranking_other_community, m_delete_table,
+                   m_parquet_physical_type]
 
 # Changes on disk: (name, valid, formats, needs a table)
 CSV_DISK = [("trailing separator on a data line", False), ("trailing separator on every line", True),
@@ -431,6 +447,13 @@ def write_case(case: Case, folder: Path) -> Path:
         for name, frame in case.tables.items():
             typed = _typed(name, frame, "parquet")
             arrays = [pa.array(typed.iloc[:, i], from_pandas=True) for i in range(typed.shape[1])]
+            if case.retype and case.retype[0] == name:
+                _, column, kind = case.retype
+                position = list(typed.columns).index(column)
+                text = frame[column].tolist()
+                arrays[position] = {"bool": lambda: pa.array([None if v == "" else True for v in text]),
+                                    "list": lambda: pa.array([None if v == "" else [v] for v in text]),
+                                    "bytes": lambda: pa.array([v.encode() for v in text], type=pa.binary())}[kind]()
             pq.write_table(pa.Table.from_arrays(arrays, names=[str(c) for c in typed.columns]),
                            folder / f"{name}.parquet")
     else:
