@@ -144,7 +144,7 @@ def _blank_line(line: str) -> bool:
 
 
 def _lines_without_quotes(text: str, raw: bytes, encoding: str, separator: str):
-    """(line texts, values per line) of a CSV without quotes, counted with numpy on the bytes."""
+    """(values, bytes) of each line of a CSV without quotes, counted with numpy on the bytes."""
     buffer = raw if encoding in ("utf-8", "cp1252", "latin-1", "utf-8-sig") else text.encode("utf-8")
     codes = np.frombuffer(buffer, dtype=np.uint8)
     newlines = np.flatnonzero(codes == 10)
@@ -152,7 +152,7 @@ def _lines_without_quotes(text: str, raw: bytes, encoding: str, separator: str):
     starts = np.concatenate(([0], newlines[: len(ends) - 1] + 1))
     separators = np.flatnonzero(codes == ord(separator))
     values = np.searchsorted(separators, ends) - np.searchsorted(separators, starts) + 1
-    return None, values, ends - starts
+    return values, ends - starts
 
 
 def _records_with_quotes(text: str, separator: str):
@@ -197,8 +197,7 @@ def read_csv_table(path: Path, table: str, limit: int | None = None) -> tuple[pd
     separator = _separator(header_line)
     problems: list[Problem] = []
     if '"' not in text and ("\n" in text or "\r" not in text):
-        _, values, lengths = _lines_without_quotes(text, raw, encoding, separator)
-        lines = None
+        values, lengths = _lines_without_quotes(text, raw, encoding, separator)
         # A line with few bytes may be blank (spaces only); look at those few lines as text.
         candidates = np.flatnonzero((lengths <= values + 2) | (values != values[0]))
         split = text.split("\n") if len(candidates) else None
