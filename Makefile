@@ -27,10 +27,13 @@ $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 ## run: serve the dashboard on the bundled sample at http://localhost:$(PORT)
+# voila.json there makes the server answer only requests addressed to this machine (Host header
+# localhost or a loopback address), so that a web page cannot reach it through DNS rebinding.
+VOILA_CONFIG := $(CURDIR)/cpanalysis/resources/voila
 run: $(VENV)/.installed-run
 	JUPYTER_PATH="$(CURDIR)/cpanalysis/resources/voila$${JUPYTER_PATH:+:$$JUPYTER_PATH}" MPLBACKEND=Agg \
 		$(BIN)/voila notebooks/dashboard.ipynb --port=$(PORT) --no-browser --Voila.ip=127.0.0.1 \
-		--template=cpanalysis --theme=light
+		--template=cpanalysis --theme=light --Voila.config_file_paths=$(VOILA_CONFIG)
 
 ## test: install the test dependencies (with Debian's chromium for browser tests) and run every test
 test: $(VENV)/.installed-test

@@ -7,12 +7,15 @@ returns the exit code. Problems in the user's data are printed as a list, never 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from .problems import DatasetError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+#: The shell's code for a command stopped by Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 
 def _add_validate(parser: argparse.ArgumentParser) -> None:
@@ -86,20 +89,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
+def _silence_stdout() -> None:
+    """After the reader of our output went away (``| head``), send what is left nowhere."""
     try:
-        return COMMANDS[args.command][2](args)
-    except DatasetError as error:
-        print(error.report())
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout without a file descriptor (captured)
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand; exit code 0 (valid / done), 1 (problems in the data), 2 (usage), 130 (Ctrl-C).
+
+    Examples
+    --------
+    >>> import cpanalysis
+    >>> main(["validate", str(cpanalysis.sample_path())])  # doctest: +ELLIPSIS
+    /...: valid (csv files, data contract v1, subgroup scheme: default)
+    ...
+    0
+    """
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        try:
+            code = COMMANDS[args.command][2](args)
+        except DatasetError as error:
+            print(error.report())
+            code = EXIT_INVALID
+        except (FileNotFoundError, PermissionError, IsADirectoryError) as error:
+            print(f"cpanalysis {args.command}: {error.strerror or error}: {Path(error.filename or '')}", file=sys.stderr)
+            code = EXIT_INVALID
+        sys.stdout.flush()  # here, so that a closed pipe is met inside this try
+        return code
+    except BrokenPipeError:
+        # The output was cut short by its reader; that is the reader's choice, not an error to report.
+        _silence_stdout()
         return EXIT_INVALID
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as error:
-        print(f"cpanalysis {args.command}: {error.strerror or error}: {Path(error.filename or '')}", file=sys.stderr)
-        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("cpanalysis: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -193,7 +193,7 @@ def _ordered_columns(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame[contract + extra + derived]
 
 
-def load(path: str | Path, *, scheme: SubgroupScheme | None = None) -> Dataset:
+def load(path: str | Path, *, scheme: SubgroupScheme | None = None, max_file_bytes: int | None = None) -> Dataset:
     """Load a dataset from a folder of CSV or Parquet files, or from one ``.xlsx`` workbook.
 
     Every table is checked against the data contract (``docs/data-contract.md``) and every
@@ -207,6 +207,9 @@ def load(path: str | Path, *, scheme: SubgroupScheme | None = None) -> Dataset:
     scheme : SubgroupScheme, optional
         How participants map to subgroups. By default the dataset's own ``subgroups`` table if it
         has one, else :meth:`SubgroupScheme.default`.
+    max_file_bytes : int, optional
+        The largest file read; by default :func:`cpanalysis.io.max_file_bytes` (1 GiB, or the
+        ``CPANALYSIS_MAX_FILE_MB`` environment variable). Only regular files are ever opened.
 
     Returns
     -------
@@ -225,7 +228,7 @@ def load(path: str | Path, *, scheme: SubgroupScheme | None = None) -> Dataset:
     >>> data.summary()["communities"]
     12
     """
-    frames, sources, read_problems, file_format = _io.read_files(path)
+    frames, sources, read_problems, file_format = _io.read_files(path, max_file_bytes)
     problems = ProblemList()
     for problem in read_problems:
         problems.add(problem)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 #: How many rows of one problem (same file, column and check) are listed before the rest is counted.
@@ -23,8 +24,13 @@ class Source:
     first_data_row: int = 1
     encoding: str | None = None
     separator: str | None = None
+    #: The line of each data row when rows and lines do not simply follow each other (blank lines,
+    #: quoted line breaks, rows left out because they were ragged); ``None`` otherwise.
+    line_numbers: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def where(self, index: int) -> str:
+        if self.line_numbers is not None and 0 <= int(index) < len(self.line_numbers):
+            return f"{self.unit} {int(self.line_numbers[int(index)])}"
         return f"{self.unit} {int(index) + self.first_data_row}"
 
 

@@ -62,9 +62,19 @@ class SubgroupScheme:
         missing = {"gender", "age_group", "subgroup"} - set(table.columns)
         if missing:
             raise ValueError(f"a subgroup scheme needs the columns gender, age_group, subgroup; missing {sorted(missing)}")
+        if len(set(map(str, table.columns))) != table.shape[1]:
+            raise ValueError("a subgroup scheme names each of its columns once")
+        cells = table[["gender", "age_group", "subgroup"]]
+        blank = [i + 2 for i, row in enumerate(cells.itertuples(index=False))
+                 if any(pd.isna(v) or not str(v).strip() for v in row)]
+        if blank:
+            raise ValueError(f"a subgroup scheme has a blank cell on line(s) {', '.join(map(str, blank[:20]))}; "
+                             "write * to match anything")
+        if len(cells) == 0:
+            raise ValueError("a subgroup scheme needs at least one rule")
         rules = tuple(
             (str(g).strip().lower(), str(a).strip().lower(), str(s).strip())
-            for g, a, s in table[["gender", "age_group", "subgroup"]].itertuples(index=False)
+            for g, a, s in cells.itertuples(index=False)
         )
         return cls(rules, name=name)
 
@@ -78,8 +88,9 @@ class SubgroupScheme:
 
     def assign(self, gender: pd.Series, age_group: pd.Series) -> pd.Series:
         """The subgroup of each person; missing where no rule matches."""
-        gender = gender.astype("string").to_numpy(dtype=object)
-        age_group = age_group.astype("string").to_numpy(dtype=object)
+        # Missing values match no named rule (only "*"); compared as "" so that NA never reaches numpy.
+        gender = gender.astype("string").fillna("").to_numpy(dtype=object)
+        age_group = age_group.astype("string").fillna("").to_numpy(dtype=object)
         result = np.full(len(gender), None, dtype=object)
         unassigned = np.ones(len(gender), dtype=bool)
         for rule_gender, rule_age, subgroup in self.rules:

@@ -15,7 +15,8 @@ import pyarrow
 import pyarrow.compute as pc
 
 from .action_checks import check_actions
-from .contract import TABLES, Column, Table
+from .contract import DERIVED_COLUMNS, TABLES, Column, Table
+from .io import near_name
 from .problems import Problem, ProblemList, Source
 from .subgroups import STATUS_GROUPS, SubgroupScheme
 
@@ -24,6 +25,13 @@ FALSE_WORDS = {"false", "no", "n", "0", "f", "0.0"}
 KNOWN_MARGINALISED_REASONS = ("disability", "poorest", "minority", "displaced")
 ID_COLUMN = {"communities": "community_id", "sessions": "session_id",
              "participants": "participant_id", "harms": "harm_id"}
+
+#: A date as the contract writes it, optionally followed by a time of day (no time zone).
+DATE_TEXT = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+PARTIAL_DATE_TEXT = r"\d{4}(?:-\d{1,2})?"
+ZONE_TEXT = r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)$"
+#: Whole numbers beyond 2**53 cannot be held exactly (and are never counts, ranks or cycles).
+LARGEST_WHOLE_NUMBER = 2 ** 53
 
 _KIND_WORDS = {"int": "a whole number", "number": "a number", "bool": "true or false (yes/no, 1/0)",
                "date": "a date written YYYY-MM-DD", "id": "an identifier", "text": "some text"}
@@ -95,8 +103,11 @@ def _coerce_column(values: pd.Series, col: Column, source: Source, problems: Pro
         return normalise_category(values).mask(blank)
     if col.kind in ("int", "number"):
         if pd.api.types.is_bool_dtype(values):
-            numbers = values.astype("Float64")
-        elif pd.api.types.is_numeric_dtype(values):
+            # A yes/no column where a number belongs: True would silently count as 1.
+            problems.add_rows(source, values.notna(), values, column=col.name,
+                              message="true/false where a number belongs", expected=_expected(col))
+            return pd.Series(pd.NA, index=values.index, dtype="Int64" if col.kind == "int" else "Float64")
+        if pd.api.types.is_numeric_dtype(values):
             numbers = values.astype("Float64")
         else:
             text = values.astype("string").str.strip().str.replace(",", ".", regex=False)
@@ -104,6 +115,14 @@ def _coerce_column(values: pd.Series, col: Column, source: Source, problems: Pro
         unreadable = numbers.isna() & ~blank
         problems.add_rows(source, unreadable, values, column=col.name, message="not a number",
                           expected=_expected(col))
+        plain = numbers.to_numpy(dtype="float64", na_value=np.nan)
+        limit = LARGEST_WHOLE_NUMBER if col.kind == "int" else np.inf
+        endless = pd.Series(np.isinf(plain) | (np.abs(np.nan_to_num(plain)) > limit), index=values.index)
+        if endless.any():
+            problems.add_rows(source, endless, values, column=col.name,
+                              message="not a finite number" if col.kind == "number" else "not a whole number that can be stored",
+                              expected=_expected(col))
+            numbers = numbers.mask(endless)
         if col.kind == "int":
             fractional = numbers.notna() & (numbers != numbers.round())
             problems.add_rows(source, fractional, values, column=col.name, message="not a whole number",
@@ -122,10 +141,19 @@ def _coerce_column(values: pd.Series, col: Column, source: Source, problems: Pro
                           message="not a yes/no value", expected=_expected(col))
         return result
     if col.kind == "date":
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            return values.dt.tz_localize(None)  # a typed date-time keeps its local date
         if pd.api.types.is_datetime64_any_dtype(values):
             return pd.to_datetime(values)
         text = values.astype("string").str.strip()
-        dates = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        well_formed = text.str.fullmatch(DATE_TEXT).fillna(False).astype(bool)
+        zoned = text.str.contains(ZONE_TEXT, regex=True).fillna(False).astype(bool) & ~blank
+        partial = text.str.fullmatch(PARTIAL_DATE_TEXT).fillna(False).astype(bool)
+        problems.add_rows(source, zoned, values, column=col.name, message="a date with a time zone",
+                          expected=_expected(col) + " (no time zone)")
+        problems.add_rows(source, partial, values, column=col.name, message="an incomplete date",
+                          expected=_expected(col) + " (year, month and day)")
+        dates = pd.to_datetime(text.where(well_formed), format="ISO8601", errors="coerce")
         problems.add_rows(source, dates.isna() & ~blank, values, column=col.name,
                           message="not a date that can be read", expected=_expected(col))
         return dates
@@ -175,19 +203,52 @@ def _run_schema(table: Table, frame: pd.DataFrame, raw: pd.DataFrame, source: So
                           message=message, expected=None if check == "field_uniqueness" else _expected(col))
 
 
+def _without_empty_unnamed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop columns with no name and no value (a separator at the end of every line)."""
+    unnamed = [i for i, c in enumerate(frame.columns) if str(c).strip() == "" or str(c).startswith("Unnamed: ")]
+    empty = [i for i in unnamed if _blank(frame.iloc[:, i]).all()]
+    if not empty:
+        return frame
+    return frame.iloc[:, [i for i in range(frame.shape[1]) if i not in empty]]
+
+
 def _check_columns(table: Table, frame: pd.DataFrame, source: Source, problems: ProblemList) -> bool:
-    present = set(frame.columns)
-    lower = {c.lower(): c for c in frame.columns}
+    names = [str(c) for c in frame.columns]
+    present = set(names)
     complete = True
+    for name in sorted({n for n in names if names.count(n) > 1}, key=names.index):
+        positions = " and ".join(str(i + 1) for i, n in enumerate(names) if n == name)
+        problems.add(Problem(source.file, f"the column appears more than once (columns {positions})", column=name,
+                             expected="each column once"))
+        complete = False
+    for position, name in enumerate(names):
+        if name.strip() == "" or name.startswith("Unnamed: "):
+            problems.add(Problem(source.file, f"column {position + 1} has values but no name",
+                                 expected="a name in the header for every column that holds values"))
+    # A column spelled almost like a contract column is a mistake, not an extra column.
+    allowed_extra = set(DERIVED_COLUMNS.get(table.name, ()))
+    near = {}
+    for name in names:
+        if name in table.column_names or name in allowed_extra or name.strip() == "":
+            continue
+        meant = near_name(name, table.column_names, taken=present)
+        if meant is not None:
+            near[name] = meant
     for name in table.required_columns:
         if name in present:
             continue
-        if name == "participant_id" or (table.name == "turns" and name == "subgroup"):
+        if table.name == "turns" and name in ("participant_id", "subgroup"):
             continue
-        hint = f'; found "{lower[name]}" (column names are lower case, exactly as in the contract)' if name in lower else ""
+        found = [extra for extra, meant in near.items() if meant == name]
+        hint = f'; found "{found[0]}" (column names are written exactly as in the contract)' if found else ""
+        for extra in found:
+            near.pop(extra)
         problems.add(Problem(source.file, f"missing column{hint}", column=name,
                              expected=f"the columns {', '.join(table.required_columns)}"))
         complete = False
+    for extra, meant in near.items():
+        problems.add(Problem(source.file, f'unknown column "{extra}": did you mean "{meant}"?', column=extra,
+                             expected=f'the column name "{meant}", exactly as in the contract'))
     if table.name == "turns" and not ({"participant_id", "subgroup"} & present):
         problems.add(Problem(source.file, "missing column", column="participant_id",
                              expected="a participant_id column, or a subgroup column when only categories were noted"))
@@ -210,7 +271,8 @@ def check_tables(
                 problems.add(Problem(f"{name}.csv", "missing table",
                                      expected=f"a {name} table ({table.description})"))
             continue
-        raw, source = frames[name], sources[name]
+        raw, source = _without_empty_unnamed(frames[name]), sources[name]
+        frames[name] = raw
         if not _check_columns(table, raw, source, problems):
             continue
         frame = raw.copy()
@@ -246,7 +308,9 @@ def _check_across_tables(typed, raw, sources, scheme: SubgroupScheme, problems: 
                 continue
             target = col.references
             if target not in ids:
-                if target in TABLES and not TABLES[target].required and frame[col.name].notna().any():
+                # A table that is there but could not be checked has been reported already.
+                if target in TABLES and target not in sources and not TABLES[target].required \
+                        and frame[col.name].notna().any():
                     problems.add(Problem(source.file, f"refers to {target}, but the dataset has no {target} table",
                                          column=col.name, expected=f"a {target} table"))
                 continue
@@ -303,7 +367,8 @@ def _check_across_tables(typed, raw, sources, scheme: SubgroupScheme, problems: 
             unknown = category.notna() & ~is_in(category, subgroups)
             problems.add_rows(source, unknown, raw["turns"]["subgroup"], column="subgroup",
                               message="unknown subgroup", expected="one of " + ", ".join(scheme.subgroups))
-        if "session_id" in turns:
+        untyped = [name for name in ("attendance", "attendance_counts") if name in sources and name not in typed]
+        if "session_id" in turns and not untyped:
             attended = [typed[name]["session_id"].dropna().unique() for name in ("attendance", "attendance_counts")
                         if name in typed]
             attended = np.concatenate(attended) if attended else []
@@ -313,6 +378,8 @@ def _check_across_tables(typed, raw, sources, scheme: SubgroupScheme, problems: 
                               message="turns recorded in a session that has no attendance",
                               expected="the session's attendance in attendance or attendance_counts")
 
+    _check_contradictions(typed, raw, sources, scheme, problems)
+
     rankings = typed.get("rankings")
     if rankings is not None:
         source = sources["rankings"]
@@ -321,7 +388,7 @@ def _check_across_tables(typed, raw, sources, scheme: SubgroupScheme, problems: 
         problems.add_rows(source, rank.isna() & score.isna() & ~problems_flagged(problems, source, "rank", rankings.index),
                           None, column="rank", message="neither a rank nor a score",
                           expected="a rank (whole number >= 1) or a score (>= 0)")
-        if "ranker" in rankings:
+        if "ranker" in rankings and ("participants" in typed or "participants" not in sources):
             known_rankers = ids.get("participants", pd.Index([])).append(pd.Index(sorted(labels)))
             unknown = rankings["ranker"].notna() & ~is_in(rankings["ranker"], known_rankers)
             problems.add_rows(source, unknown, raw["rankings"]["ranker"], column="ranker",
@@ -342,6 +409,49 @@ def _check_across_tables(typed, raw, sources, scheme: SubgroupScheme, problems: 
         problems.add_rows(sources["decisions"], wrong, raw["decisions"]["session_id"], column="session_id",
                           message="this session belongs to another community",
                           expected="a session of the same community")
+
+
+def _pair(frame: pd.DataFrame, first: str, second: str) -> pd.Series:
+    """Two text columns as one key (missing when either is missing)."""
+    return frame[first].astype("string") + "\x1f" + frame[second].astype("string")
+
+
+def _first_by_key(frame: pd.DataFrame, key: str, value) -> pd.Series:
+    rows = frame[frame[key].notna()].drop_duplicates(key)
+    values = value if isinstance(value, pd.Series) else rows[value]
+    return pd.Series(values.loc[rows.index].to_numpy(), index=pd.Index(rows[key].to_numpy()))
+
+
+def _check_contradictions(typed, raw, sources, scheme: SubgroupScheme, problems: ProblemList) -> None:
+    """What one table says that another contradicts: speakers, stated subgroups, rankers' communities."""
+    turns, people = typed.get("turns"), typed.get("participants")
+    attendance, sessions, rankings = typed.get("attendance"), typed.get("sessions"), typed.get("rankings")
+    if turns is not None and "participant_id" in turns and "session_id" in turns and attendance is not None:
+        with_roster = is_in(turns["session_id"], attendance["session_id"].dropna().unique())
+        absent = turns["participant_id"].notna() & with_roster & ~is_in(
+            _pair(turns, "session_id", "participant_id"), _pair(attendance, "session_id", "participant_id").dropna())
+        problems.add_rows(sources["turns"], absent, raw["turns"]["participant_id"], column="participant_id",
+                          message="the speaker is not in this session's attendance",
+                          expected=f"a participant listed for this session in {sources['attendance'].file}")
+    if turns is not None and people is not None and {"participant_id", "subgroup"} <= set(turns) \
+            and {"participant_id", "gender", "age_group"} <= set(people):
+        derived = pd.Series(scheme.assign(people["gender"], people["age_group"]).to_numpy(), index=people.index)
+        speaker_subgroup = map_by_key(turns["participant_id"], _first_by_key(people, "participant_id", derived))
+        stated = turns["subgroup"]
+        wrong = (stated.notna() & speaker_subgroup.notna() & (stated != speaker_subgroup)).fillna(False)
+        for subgroup in speaker_subgroup[wrong].dropna().unique():
+            problems.add_rows(sources["turns"], wrong & (speaker_subgroup == subgroup), raw["turns"]["subgroup"],
+                              column="subgroup", message="the stated subgroup contradicts the speaker's",
+                              expected=f'"{subgroup}", the subgroup of this speaker in {sources["participants"].file}')
+    if rankings is not None and people is not None and sessions is not None \
+            and {"ranker", "session_id"} <= set(rankings) and {"participant_id", "community_id"} <= set(people):
+        ranker_community = map_by_key(rankings["ranker"], _first_by_key(people, "participant_id", "community_id"))
+        session_community = map_by_key(rankings["session_id"], _first_by_key(sessions, "session_id", "community_id"))
+        elsewhere = (ranker_community.notna() & session_community.notna()
+                     & (ranker_community != session_community)).fillna(False)
+        problems.add_rows(sources["rankings"], elsewhere, raw["rankings"]["ranker"], column="ranker",
+                          message="this participant ranks in a session of another community",
+                          expected="a participant of the session's community (or a group name)")
 
 
 def _canonical_group_names(typed: dict[str, pd.DataFrame], labels: set[str], people: pd.Index) -> None:

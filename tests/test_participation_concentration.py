@@ -195,11 +195,12 @@ def test_speaking_concentration_matches_a_per_unit_loop():
 
 
 def test_individuals_pool_over_sessions_at_community_level():
-    att = [("s1", "p1"), ("s1", "p2"), ("s2", "p1"), ("s2", "p3")]
+    # A speaker must be on the session's roster (the loader rejects one who is not, issue 15).
+    att = [("s1", "p1"), ("s1", "p2"), ("s2", "p1"), ("s2", "p2"), ("s2", "p3")]
     data = make_data(att, [T("s1", "p2"), T("s2", "p2"), T("s2", "p1")],
                      sessions=[("s1", "c1", 1, "community_meeting"), ("s2", "c1", 1, "small_group")])
     ind = individual_speaking(data, level="community").set_index("participant_id")
-    # p2 spoke in s2 without being on its roster: still an individual of the unit, 2 turns
+    # p2 spoke in both sessions: one individual of the unit, 2 turns over 2 sessions
     assert ind.loc["p2", "turns"] == 2 and ind.loc["p1", "turns"] == 1 and ind.loc["p3", "turns"] == 0
     assert ind.loc["p1", "n_sessions"] == 2 and ind.loc["p2", "n_sessions"] == 2
 
