@@ -114,12 +114,28 @@ def story_analysis(data, settings: Settings | None = None, *, cycle=None, format
         out["dominance"] = None
         out["problems"]["dominance"] = str(error)
     order = _group_order(data)
+    out["split"] = {}
     for key in ("rankings", "rankings_cycle", "presence", "presence_cycle", "presence_programme"):
         if out.get(key) is not None:
             out[key] = _sorted(out[key], order)
+            out[key].attrs = {}
+            if "community_id" in out[key]:
+                out["split"][key] = {str(c): part.reset_index(drop=True)
+                                     for c, part in out[key].groupby("community_id", sort=False)}
     out["decisions"] = _decisions(data, out["labels"])
     out["scope"] = _scope(tables, voice_formats)
     return out
+
+
+def _rows(analysis, key, cid):
+    """The rows of ``analysis[key]`` for one community (None when the table could not be made)."""
+    if analysis.get(key) is None:
+        return None
+    split = analysis.get("split", {}).get(key)
+    if split is None:
+        table = analysis[key]
+        return table[table["community_id"].astype(str) == cid].reset_index(drop=True)
+    return split.get(cid, analysis[key].iloc[:0])
 
 
 def _group_order(data) -> list:
@@ -278,12 +294,11 @@ def _decision_section(decision, filtered) -> StorySection:
 def _voices_section(analysis, cid, s) -> StorySection:
     heading = "Who was there and who was heard"
     where = _formats_words(analysis["voice_formats"])
-    p = analysis.get("presence")
+    p = _rows(analysis, "presence", cid)
     if p is None:
         why = analysis["problems"].get("presence", "no attendance was recorded")
         return StorySection("voices", heading, (f"Who was present could not be shown: {why}.",),
                             missing=("presence and voice",))
-    p = p[p["community_id"].astype(str) == cid].reset_index(drop=True)
     if not len(p) or p["n_attendees"].sum() == 0:
         return StorySection("voices", heading, (f"No attendance at {where} was recorded for this community.",),
                             missing=(f"presence and voice at {where}",))
@@ -335,10 +350,10 @@ def _voices_section(analysis, cid, s) -> StorySection:
 
 def _priority_rows(analysis, cid, decision, s):
     """The community's group rankings with small groups hidden, and each group's top harm(s)."""
-    g = analysis.get("rankings")
+    g = _rows(analysis, "rankings", cid)
     if g is None:
         return None, {}
-    g = g[g["community_id"].astype(str) == cid].reset_index(drop=True)
+    g = g.copy()
     if not len(g):
         return g, {}
     pos = {h: i + 1 for i, h in enumerate(decision["harms"])}
@@ -477,9 +492,9 @@ def _reading_section(row, level, analysis, cid, s, filtered) -> StorySection:
         if det is not None:
             sentences.append(f"With this community's numbers, strong steering by the elites would be noticed "
                              f"about {round(10 * float(det))} times in 10.")
-    p = analysis.get("presence")
+    p = _rows(analysis, "presence", cid)
     if p is not None:
-        el = p[(p["community_id"].astype(str) == cid) & (p["subgroup"] == ELITES)]
+        el = p[p["subgroup"] == ELITES]
         if len(el):
             e = hide_small_counts(el.reset_index(drop=True), s, counts=["n_people"], tied=_PRESENCE_TIED).iloc[0]
             if not e["hidden"] and not is_hidden(e["voice_share_turns"]) and e["n_people"] > 0:
@@ -494,16 +509,16 @@ def _reading_section(row, level, analysis, cid, s, filtered) -> StorySection:
 
 def _cycles_section(analysis, cid, decision, s) -> StorySection:
     heading = "Change over the planning cycles"
-    pc, rc = analysis.get("presence_cycle"), analysis.get("rankings_cycle")
+    pc, rc = _rows(analysis, "presence_cycle", cid), _rows(analysis, "rankings_cycle", cid)
     frames = []
     if pc is not None:
-        p = pc[pc["community_id"].astype(str) == cid].reset_index(drop=True)
+        p = pc
         p = hide_small_counts(p, s, counts=["n_people"], tied=_PRESENCE_TIED)
         frames.append(pd.DataFrame({"cycle": p["cycle"], "group": p["subgroup"], "presence_share": p["presence_share"],
                                     "voice_share": p["voice_share_turns"], "hidden_presence": p["hidden"]}))
     tops = pd.DataFrame(columns=["cycle", "group", "top_harm", "top_harm_in_decision", "hidden_priorities"])
     if rc is not None:
-        r = rc[rc["community_id"].astype(str) == cid].reset_index(drop=True)
+        r = rc
         r = hide_small_counts(r, s, counts=["n_people"], tied=_RANKING_TIED)
         rows = []
         for (cyc, grp), part in r.groupby(["cycle", "subgroup"], sort=True):
@@ -606,7 +621,7 @@ def _evidence_section(row, s, analysis, filtered) -> StorySection:
         if c not in ("level", "test"):
             frame[c] = pd.to_numeric(frame[c], errors="coerce")
     safe = hide_small_counts(frame, s, counts=counts, tied=tied)
-    hidden_cols = set(np.asarray(safe.attrs.get("suppressed", {}).get("column", []), dtype=object))
+    hidden_cols = set(safe.attrs.get("hidden_columns", ()))
     rows = []
     for key, label, fmt, _ in _EVIDENCE:
         if key not in safe:
@@ -615,6 +630,10 @@ def _evidence_section(row, s, analysis, filtered) -> StorySection:
         if key == "level":
             value = level_label(value)
         rows.append({"Measure": label, "Value": cell(value, s, fmt, hidden=key in hidden_cols)})
+    cf = row.get("counterfactual")
+    if isinstance(cf, str) and cf:
+        rows.insert(1, {"Measure": "What the others' rankings alone would choose",
+                        "Value": " > ".join(analysis["labels"].get(h, h) for h in cf.split(" > "))})
     sentences = [f"Test: {row.get('test_note')}." if row.get("test_note") else "No test was run."]
     notes = row.get("notes")
     if isinstance(notes, str) and notes:

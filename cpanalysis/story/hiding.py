@@ -43,6 +43,8 @@ def hide_small_counts(table: pd.DataFrame, settings: Settings, *, counts: Sequen
     hidden = np.zeros(len(out), bool)
     hidden[np.asarray(record["position"], dtype=np.int64)[np.isin(record["column"], present)]] = True
     out["hidden"] = hidden
+    # pandas deep-copies attrs on every operation: keep only which columns had cells hidden
+    out.attrs = {"hidden_columns": sorted(set(np.asarray(record["column"], dtype=object).tolist()))}
     return out
 
 

@@ -107,6 +107,7 @@ def _headlines(analysis, communities, overview, s) -> list:
         el = p[p["subgroup"] == ELITES]
         if len(el) and not el["hidden"].iloc[0] and not is_hidden(el["voice_share_turns"].iloc[0]):
             e = el.iloc[0]
-            out.append(f"The elites were {pct(e['presence_share'])} of the people present there and took "
+            out.append(f"The elites were {pct(e['presence_share'])} of the people present at "
+                       f"{' and '.join(f.replace('_', ' ') + 's' for f in analysis['voice_formats'])} and took "
                        f"{pct(e['voice_share_turns'])} of the speaking turns.")
     return out
