@@ -55,7 +55,14 @@ def fingerprint(data) -> str:
 
 
 def subset(data, communities) -> "object":
-    """The dataset restricted to some communities (all harms kept), checked again like any dataset."""
+    """The dataset restricted to some communities (all harms kept).
+
+    Examples
+    --------
+    >>> import cpanalysis
+    >>> subset(cpanalysis.simulate(3, seed=2), ["C02"]).summary()["communities"]
+    1
+    """
     from ..dataset import Dataset
 
     if not communities:
@@ -65,16 +72,17 @@ def subset(data, communities) -> "object":
     if unknown:
         raise ValueError(f"unknown community id(s): {', '.join(sorted(unknown))}; "
                          f"the dataset has {', '.join(data.communities['community_id'])}")
-    tables = data.contract_tables()
     sessions = set(data.sessions.loc[data.sessions["community_id"].isin(wanted), "session_id"])
     out = {}
-    for name, frame in tables.items():
+    # rows of a checked dataset, filtered consistently, stay valid: no need to check them again
+    for name, frame in data.tables.items():
         if name in ("communities", "population", "participants", "sessions", "decisions"):
             frame = frame[frame["community_id"].isin(wanted)]
         elif "session_id" in frame:
             frame = frame[frame["session_id"].isin(sessions)]
         out[name] = frame.reset_index(drop=True)
-    return Dataset.from_tables(out, scheme=data.scheme, source=f"{data.source} (communities {', '.join(sorted(wanted))})")
+    return Dataset(out, scheme=data.scheme, source=f"{data.source} (communities {', '.join(sorted(wanted))})",
+                   file_format=data.file_format)
 
 
 # --- building the pages --------------------------------------------------------------------------
@@ -130,9 +138,8 @@ def report_html(data, settings: Settings | None = None, *, communities=None, cod
     from .pages import about_block, badge, community_block, esc, glossary_block, page, table_html
 
     s = resolve_settings(settings)
-    data = subset(data, communities)
-    _say(progress, f"report: analysing {len(data.communities)} communities...")
-    analysis = analysis or story_analysis(data, s, codes_only=codes_only)
+    _say(progress, f"report: analysing {len(communities or data.communities)} communities...")
+    analysis = analysis or story_analysis(data, s, codes_only=codes_only, communities=communities)
     prog = programme_story(data, analysis=analysis)
     where = _where(analysis)
     hidden = f"hidden (fewer than {s.min_count})"
@@ -224,14 +231,13 @@ def write_report(data, output, *, fmt: str = "html", communities=None, settings:
                           encoding="utf-8")
         return output
     ids = list(communities or data.communities["community_id"].astype(str))
-    part = subset(data, ids)
     _say(progress, f"report: analysing {len(ids)} communit{'y' if len(ids) == 1 else 'ies'}...")
-    analysis = story_analysis(part, s, codes_only=codes_only)
+    analysis = story_analysis(data, s, codes_only=codes_only, communities=ids)
     if fmt == "pdf":
         from .printable import community_pdf
 
-        return community_pdf(part, ids, output, s, analysis=analysis)
-    pages = [community_html(part, c, s, analysis=analysis) for c in ids]
+        return community_pdf(data, ids, output, s, analysis=analysis)
+    pages = [community_html(data, c, s, analysis=analysis) for c in ids]
     if len(pages) == 1:
         output.write_text(pages[0], encoding="utf-8")
     else:

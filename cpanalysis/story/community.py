@@ -37,11 +37,13 @@ def _cycles_words(cycles) -> str:
     return "cycles " + join([str(c) for c in cycles])
 
 
-def _filter(data, cycle, formats):
+def _filter(data, cycle, formats, communities=None):
     """The tables restricted to the sessions the filters keep (decisions are never filtered)."""
     tables = story_tables(data)
     sessions = tables["sessions"]
     keep = np.ones(len(sessions), bool)
+    if communities is not None:
+        keep &= sessions["community_id"].astype(str).isin([str(c) for c in communities]).to_numpy()
     if cycle is not None:
         cycles = [cycle] if np.isscalar(cycle) else list(cycle)
         keep &= sessions["cycle"].isin(cycles).to_numpy()
@@ -67,6 +69,9 @@ def story_analysis(data, settings: Settings | None = None, *, cycle=None, format
     ``cycle`` and ``formats`` keep only those sessions for presence, voice and priorities; the
     decision and the elite-influence reading always use every session (and say so).
     ``codes_only`` names communities by their id only (for reports that leave the organisation).
+    ``communities`` limits the groups' tables to those communities; the elite-influence measures
+    are always those of :func:`cpanalysis.elite_dominance` on the whole dataset, so a community's
+    reading is the same in its own story and in the programme's.
 
     Examples
     --------
@@ -76,7 +81,9 @@ def story_analysis(data, settings: Settings | None = None, *, cycle=None, format
     ['C01', 'C02']
     """
     s = resolve_settings(settings)
-    tables = _filter(data, cycle, formats)
+    if isinstance(communities, str):
+        communities = [communities]
+    tables = _filter(data, cycle, formats, communities)
     voice_formats = list(formats) if formats is not None and not isinstance(formats, str) else \
         ([formats] if isinstance(formats, str) else list(s.voice_formats))
     voice_settings = s.replace(voice_formats=tuple(voice_formats))
@@ -86,7 +93,7 @@ def story_analysis(data, settings: Settings | None = None, *, cycle=None, format
     comm = tables["communities"]
     ids = comm["community_id"].astype(str).tolist()
     if communities is not None:
-        wanted = {str(c) for c in ([communities] if isinstance(communities, str) else communities)}
+        wanted = {str(c) for c in communities}
         ids = [c for c in ids if c in wanted]
     out["ids"] = ids
     names = dict(zip(comm["community_id"].astype(str), comm["name"].astype(str))) if "name" in comm else {}
