@@ -82,15 +82,15 @@ def priorities(data: pd.DataFrame, alt: str, *, hidden_text: str, uid: str) -> s
     groups = list(dict.fromkeys(data["group"]))
     harms = (data.assign(p=data["decision_priority"].astype("Float64").fillna(99))
              .groupby(["harm_id", "harm"], sort=False)["p"].min().reset_index().sort_values(["p", "harm"]))
-    left, cw, rh, top = 330, 64, 24, 30
-    width, height = left + cw * len(groups) + 10, top + rh * len(harms) + 46
+    longest = max((len(str(l)) + (11 if p < 99 else 0) for l, p in zip(harms["harm"], harms["p"])), default=10)
+    left, cw, rh, top = max(160, int(6.4 * longest) + 24), 64, 24, 30
+    width, height = max(left + cw * len(groups) + 10, 620), top + rh * len(harms) + 46
     cells = data.set_index(["harm_id", "group"])
     body = [_text(left + cw * j + cw / 2, top - 12, _label(g), anchor="middle", weight="bold", size=11)
             for j, g in enumerate(groups)]
     for i, (h, label, p) in enumerate(zip(harms["harm_id"], harms["harm"], harms["p"])):
         y = top + rh * i
-        name = label if len(label) <= 44 else label[:42] + "..."
-        body.append(_text(left - 8, y + rh / 2, (f"{name} (chosen {int(p)})" if p < 99 else name), anchor="end",
+        body.append(_text(left - 8, y + rh / 2, (f"{label} (chosen {int(p)})" if p < 99 else label), anchor="end",
                           weight="bold" if p < 99 else "normal", size=11))
         for j, g in enumerate(groups):
             row = cells.loc[(h, g)] if (h, g) in cells.index else None

@@ -415,8 +415,8 @@ def _priorities_section(ranks, tops, decision, s, analysis, cid) -> StorySection
                                       for g in groups],
     })
     shown_tops = [f"{group_name(g)}: {t}" for g, t in tops.items() if t]
-    alt = ("Grid of harms (rows) by group (columns), darker where a group ranked a harm higher; the harms the "
-           "community chose are marked. Top priorities: " + ("; ".join(shown_tops) or "none shown") + ".")
+    alt = ("Each group's rank of every harm (1 = its top priority), harms in rows and groups in columns; the harms "
+           "the community chose are marked. Top priorities: " + ("; ".join(shown_tops) or "none shown") + ".")
     missing = []
     if not any(g == ELITES for g in groups):
         missing.append("the elites' own priorities (no elite ranked)")
