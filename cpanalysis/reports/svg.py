@@ -26,20 +26,24 @@ def _label(group: str) -> str:
 
 
 def _svg(width: float, height: float, alt: str, body: list, uid: str) -> str:
-    defs = (f'<defs><pattern id="{uid}-h" width="6" height="6" patternUnits="userSpaceOnUse" '
+    defs = ('<style>.cp-cell{stroke:#999;stroke-width:.5}</style>'
+            f'<defs><pattern id="{uid}-h" width="6" height="6" patternUnits="userSpaceOnUse" '
             f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{PRESENCE_COLOUR}"/>'
             f'<line x1="0" y1="0" x2="0" y2="6" stroke="#000" stroke-width="1" opacity=".45"/></pattern>'
             f'<pattern id="{uid}-d" width="5" height="5" patternUnits="userSpaceOnUse">'
             f'<rect width="5" height="5" fill="{VOICE_COLOUR}"/><circle cx="2.5" cy="2.5" r=".9" fill="#000" '
             f'opacity=".45"/></pattern></defs>')
     return (f'<svg role="img" aria-label="{_e(alt)}" viewBox="0 0 {width:.0f} {height:.0f}" '
-            f'width="{width:.0f}" height="{height:.0f}" style="{FONT};font-size:12px">'
+            f'width="{width:.0f}" height="{height:.0f}" style="{FONT};font-size:12px" dominant-baseline="middle">'
             f"<title>{_e(alt)}</title>{defs}{''.join(body)}</svg>")
 
 
 def _text(x, y, text, *, anchor="start", weight="normal", size=12, style="normal") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-weight="{weight}" font-size="{size}" '
-            f'font-style="{style}" dominant-baseline="middle">{_e(text)}</text>')
+    # only what differs from the defaults set on the <svg> element, to keep pages small
+    extra = "".join(f' {name}="{value}"' for name, value, default in
+                    (("text-anchor", anchor, "start"), ("font-weight", weight, "normal"),
+                     ("font-size", size, 12), ("font-style", style, "normal")) if value != default)
+    return f'<text x="{x:.0f}" y="{y:.0f}"{extra}>{_e(text)}</text>'
 
 
 def _pct(v) -> str:
@@ -99,7 +103,7 @@ def priorities(data: pd.DataFrame, alt: str, *, hidden_text: str, uid: str) -> s
             fill = HIDDEN_COLOUR if hid else (CHOSEN_COLOUR if rank == 1 and bool(row["in_decision"])
                                               else VOICE_COLOUR if rank == 1 else "#ffffff")
             body.append(f'<rect x="{left + cw * j + 1}" y="{y + 1}" width="{cw - 2}" height="{rh - 2}" '
-                        f'fill="{fill}" stroke="#999" stroke-width=".5"/>')
+                        f'fill="{fill}" class="cp-cell"/>')
             body.append(_text(left + cw * j + cw / 2, y + rh / 2, "-" if hid else str(rank), anchor="middle",
                               weight="bold" if rank == 1 else "normal", size=11))
     note = "Numbers: each group's rank of the harm (1 = its top priority; green = chosen, orange = not chosen)."
@@ -158,7 +162,7 @@ def overview(table: pd.DataFrame, alt: str, *, hidden_text: str, uid: str) -> st
             fill, word = ((CHOSEN_COLOUR, "yes") if v is True else (OTHER_COLOUR, "no") if v is False
                           else (HIDDEN_COLOUR, "-"))
             body.append(f'<rect x="{left + cw * j + 1}" y="{yy + 1}" width="{cw - 2}" height="{rh - 2}" '
-                        f'fill="{fill}" stroke="#999" stroke-width=".5"/>')
+                        f'fill="{fill}" class="cp-cell"/>')
             body.append(_text(left + cw * j + cw / 2, yy + rh / 2, word, anchor="middle", size=11))
     height = top + rh * len(comms) + 28
     body.append(_text(10, height - 12, f"yes / no: the group's top priority was / was not chosen; '-': {hidden_text}.",
