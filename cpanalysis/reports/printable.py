@@ -31,7 +31,7 @@ class _Page:
 
     def text(self, text: str, *, size: float = 9.5, weight: str = "normal", style: str = "normal",
              gap: float = 0.06, colour: str = "black") -> None:
-        chars = int((A4[0] - 2 * MARGIN) * 72 / (size * 0.52))
+        chars = int((A4[0] - 2 * MARGIN) * 72 / (size * (0.6 if weight == "bold" else 0.52)))
         lines = textwrap.wrap(text, chars, break_long_words=False) or [""]
         for line in lines:
             self.y -= size * 1.35 / 72
