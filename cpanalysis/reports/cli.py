@@ -1,4 +1,4 @@
-"""``cpanalysis report``: a dataset -> an HTML report (one for the programme, or one per community)."""
+"""``cpanalysis report``: a dataset -> the programme report (HTML) or community stories (HTML or PDF)."""
 
 from __future__ import annotations
 
@@ -6,56 +6,77 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_INVALID = 0, 1
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def _add_report(parser: argparse.ArgumentParser) -> None:
+    from ..settings import Settings
+
+    d = Settings()
     parser.add_argument("path", help="a dataset: a folder of CSV or Parquet files, or an .xlsx workbook")
-    parser.add_argument("-o", "--output", required=True, help="the HTML file to write (report.html)")
+    parser.add_argument("-o", "--output", required=True, help="the file to write (report.html, story.pdf)")
     parser.add_argument("--community", action="append", default=None, metavar="ID",
-                        help="report on this community only (repeat for several)")
+                        help="write this community's story (repeat for several) instead of the programme report")
+    parser.add_argument("--format", choices=("html", "pdf"), default=None,
+                        help="html (default) or pdf (community stories; every community when --community is "
+                             "not given); by default taken from the output's extension")
     parser.add_argument("--per-community", action="store_true",
-                        help="one report per community, written as OUTPUT-<community id>.html")
-    parser.add_argument("--title", default="Inclusiveness of community planning")
-    parser.add_argument("--suppress-threshold", type=int, default=5, help="hide counts below this (default 5)")
-    parser.add_argument("--n-boot", type=int, default=999, help="bootstrap resamples for intervals (default 999)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed of the intervals (default 0)")
-    parser.add_argument("--ranking-method", default="mean_rank", help="aggregation method for subgroup rankings")
-    parser.add_argument("--kernel", default=None,
-                        help="Jupyter kernel name (default: this Python interpreter, whatever kernels are installed)")
-    parser.add_argument("--keep-notebook", action="store_true", help="also write the executed notebook (.ipynb)")
+                        help="one community story per file, written as OUTPUT-<community id>.<ext>")
+    parser.add_argument("--codes-only", action="store_true",
+                        help="name communities by their code only (no village names), for reports that leave "
+                             "the organisation")
+    parser.add_argument("--title", default=None, help="the programme report's title")
+    parser.add_argument("--min-count", "--suppress-threshold", dest="min_count", type=int, default=d.min_count,
+                        help=f"hide counts of people below this (default {d.min_count}; below 5 is logged and "
+                             "stated in the report)")
+    parser.add_argument("--n-boot", type=int, default=d.n_boot, help=f"bootstrap resamples (default {d.n_boot})")
+    parser.add_argument("--n-perm", type=int, default=d.n_perm, help=f"relabellings per test (default {d.n_perm})")
+    parser.add_argument("--seed", type=int, default=d.seed, help=f"random seed (default {d.seed})")
+    parser.add_argument("--ranking-method", default=d.ranking_method,
+                        help=f"how rankings are combined (default {d.ranking_method}, as in the dashboard)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
 def _run_report(args: argparse.Namespace) -> int:
     from ..dataset import load
-    from . import run_report
+    from ..settings import Settings
+    from . import DEFAULT_TITLE, write_report
 
-    options = dict(title=args.title, suppress_threshold=args.suppress_threshold, n_boot=args.n_boot, seed=args.seed,
-                   ranking_method=args.ranking_method, kernel_name=args.kernel, keep_notebook=args.keep_notebook,
-                   progress=not args.quiet)
+    try:
+        settings = Settings(min_count=args.min_count, n_boot=args.n_boot, n_perm=args.n_perm, seed=args.seed,
+                            ranking_method=args.ranking_method)
+    except ValueError as error:
+        print(f"cpanalysis report: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if settings.min_count < 5:
+        print(f"cpanalysis report: counts of people from {settings.min_count} to 4 will be shown (--min-count "
+              f"{settings.min_count}); the report says so.", file=sys.stderr)
     output = Path(args.output)
-    if not args.per_community:
-        if args.community:
-            known = set(load(args.path).communities["community_id"])
-            unknown = [c for c in args.community if c not in known]
-            if unknown:
-                print(f"cpanalysis report: unknown community id(s): {', '.join(unknown)}", file=sys.stderr)
-                return EXIT_INVALID
-        run_report(args.path, output, communities=args.community, **options)
-        print(f"wrote {output}")
+    fmt = args.format or ("pdf" if output.suffix.lower() == ".pdf" else "html")
+    data = load(args.path)
+    known = list(data.communities["community_id"].astype(str))
+    unknown = [c for c in (args.community or []) if c not in known]
+    if unknown:
+        print(f"cpanalysis report: unknown community id(s): {', '.join(unknown)}; the dataset has "
+              f"{', '.join(known)}", file=sys.stderr)
+        return EXIT_INVALID
+    options = dict(settings=settings, codes_only=args.codes_only, progress=not args.quiet)
+    if args.per_community:
+        suffix = output.suffix or f".{fmt}"
+        for number, community in enumerate(args.community or known, start=1):
+            target = output.with_name(f"{output.stem}-{community}{suffix}")
+            if not args.quiet:
+                print(f"report {number}/{len(args.community or known)}: community {community}", file=sys.stderr)
+            write_report(data, target, fmt=fmt, communities=[community], **options)
+            print(f"wrote {target}")
         return EXIT_OK
-    communities = args.community or list(load(args.path).communities["community_id"])
-    for number, community in enumerate(communities, start=1):
-        target = output.with_name(f"{output.stem}-{community}{output.suffix or '.html'}")
-        if not args.quiet:
-            print(f"report {number}/{len(communities)}: community {community}", file=sys.stderr, flush=True)
-        run_report(args.path, target, communities=[community], **options)
-        print(f"wrote {target}")
+    communities = args.community or (known if fmt == "pdf" else None)
+    write_report(data, output, fmt=fmt, communities=communities, title=args.title or DEFAULT_TITLE, **options)
+    print(f"wrote {output}")
     return EXIT_OK
 
 
 COMMANDS = {
-    "report": ("run the report notebook on a dataset and write HTML (figures, readings, method notes; no code)",
+    "report": ("write the programme report (HTML, offline) or printable community stories (HTML or PDF)",
                _add_report, _run_report),
 }
