@@ -86,11 +86,13 @@ class Settings:
         "Detectability at moderate influence: the power of the community's test when every elite's "
         "measures (alignment with the decision, turns, proposals, adopted proposals per meeting) are "
         "this many within-group standard deviations above what they would be without influence. "
-        "Default: about what the simulator's elite_influence 0.5 produces (docs/dominance.md).",
+        "Default 1: on simulated communities the mean detectability at 1 matches the test's measured "
+        "power at the simulator's elite_influence 0.5 (docs/dominance.md).",
         low=0.0, high=20.0)
     influence_strong: float = _setting(
         2.0, "Strong influence (standard deviations)",
-        "The same for strong influence (default: about the simulator's elite_influence 1.0).",
+        "The same for strong influence (default 2: matches the measured power at the simulator's "
+        "elite_influence 1.0).",
         low=0.0, high=20.0)
     stratify: bool = _setting(
         True, "Compare elites within their own groups",
@@ -102,9 +104,11 @@ class Settings:
         "relabelled and non-elites are compared with elites (columns a dataset lacks are skipped; a "
         "dataset may declare its own strata in a ``stratum`` column).", kind="columns")
     voice_formats: tuple = _setting(
-        ("community_meeting",), "Sessions where voice is compared",
-        "Session formats where presence, voice and proposals of elites are compared (the open "
-        "meetings everybody may attend).", kind="formats")
+        ("community_meeting", "small_group"), "Sessions where voice is compared",
+        "Session formats where the presence, voice and proposals of elites are compared with those of "
+        "non-elite people of their own group: the open meetings and the small groups (elites sit in "
+        "the small group of their own subgroup). Planning-group meetings are left out by default: who "
+        "sits there is itself chosen.", kind="formats")
 
     def __post_init__(self):
         problems = [p for p in (self._check(f) for f in fields(self)) if p]

@@ -94,7 +94,8 @@ def analyse(data, settings: Settings, communities=None) -> dict:
         curve = weight_curve(cl)
         curves[c] = curve
         row.update(weight_estimate(curve, s.ci))
-        desc = describe_community(ev, rng=np.random.default_rng(_seed(s.seed, c, 2)), n_boot=s.n_boot, ci=s.ci)
+        desc = describe_community(ev, rng=np.random.default_rng(_seed(s.seed, c, 2)), n_boot=s.n_boot, ci=s.ci,
+                                  n_perm=s.n_perm)
         row.update(desc)
         row["gap_assessable"] = bool(not np.isnan(row["gap"]) if isinstance(row["gap"], float) else True)
         if c in cf_sum.index:

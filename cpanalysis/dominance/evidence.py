@@ -5,9 +5,11 @@ relabelled among persons (never among turns or attendances) and every interval r
 
 * ``proximity``: 1 - the mean :func:`topk_distance` from the decision to the person's own ranking
   lists (individual rankers only, every cycle);
-* ``voice``: speaking turns per attendance at ``settings.voice_formats`` sessions (every cycle);
-* ``proposals``: proposals naming a harm per attendance at those sessions;
-* ``uptake``: proposals naming a harm the community decided, per attendance.
+* ``voice``: speaking at ``settings.voice_formats`` sessions of every cycle (seconds when every
+  turn's duration is recorded, else turns) relative to an equal share of each session the
+  person attended, on the log scale: ``log((1 + spoken) / (1 + equal share))``;
+* ``proposals``: the same for proposals naming a harm;
+* ``uptake``: the same for proposals naming a harm the community decided.
 
 A person's *stratum* is the combination of ``settings.dominance_strata`` columns of the
 participants table (default: subgroup, marginalised status, and a ``stratum`` column when a
@@ -44,8 +46,6 @@ class PersonEvidence:
     values: np.ndarray        # (n, 4) float, columns COMPONENTS; NaN where the person has no such data
     attendances: np.ndarray   # (n,) attendances at voice sessions
     turns: np.ndarray         # (n,) turns at voice sessions
-    proposal_counts: np.ndarray
-    adopted_counts: np.ndarray
 
     @property
     def n_elite(self) -> int:
@@ -106,15 +106,16 @@ def person_evidence(data, settings: Settings, prepared: dict) -> dict:
     # --- voice, proposals, uptake ----------------------------------------------------------------
     n_att = np.zeros(n)
     n_turn = np.zeros(n)
-    n_prop = np.zeros(n)
-    n_adopt = np.zeros(n)
+    obs = np.zeros((n, 3))       # speaking (seconds when recorded for every turn, else turns), proposals, adopted
+    expected = np.zeros((n, 3))  # the same if every attendee had an equal share of every session
     if sessions is not None and att is not None and len(att):
         meet = set(sessions.loc[sessions["format"].astype(str).isin(s.voice_formats), "session_id"].astype(str))
         a = att[att["session_id"].astype(str).isin(meet)]
         ak = a["community_id"].astype(str) + "\x1f" + a["participant_id"].astype(str)
         codes = index.get_indexer(ak)
-        codes = codes[codes >= 0]
-        n_att = np.bincount(codes, minlength=n).astype(float)
+        a_sid = a["session_id"].astype(str).to_numpy(dtype=object)
+        keep = codes >= 0
+        n_att = np.bincount(codes[keep], minlength=n).astype(float)
         if turns is not None and len(turns):
             t = turns[turns["session_id"].astype(str).isin(meet) & turns["participant_id"].notna()]
             tk = t["community_id"].astype(str) + "\x1f" + t["participant_id"].astype(str)
@@ -128,9 +129,19 @@ def person_evidence(data, settings: Settings, prepared: dict) -> dict:
                 decided = set(decisions["community_id"].astype(str) + "\x1f" + decisions["harm_id"].astype(str))
             adopt = prop & np.array([f"{c}\x1f{h}" in decided for c, h in
                                      zip(t["community_id"].astype(str), harm)], dtype=bool)
+            secs = (pd.to_numeric(t["duration_s"], errors="coerce").to_numpy(float) if "duration_s" in t
+                    else np.full(len(t), np.nan))
+            talk = secs / 60.0 if len(t) and not np.isnan(secs).any() else np.ones(len(t))
+            per_turn = np.column_stack([talk, prop, adopt]).astype(float)
             n_turn = np.bincount(tc[ok], minlength=n).astype(float)
-            n_prop = np.bincount(tc[ok & prop], minlength=n).astype(float)
-            n_adopt = np.bincount(tc[ok & adopt], minlength=n).astype(float)
+            for j in range(3):
+                obs[:, j] = np.bincount(tc[ok], weights=per_turn[ok, j], minlength=n)
+            # each session's totals shared equally among its attendees
+            totals = pd.DataFrame(per_turn, index=t["session_id"].astype(str).to_numpy()).groupby(level=0).sum()
+            size = pd.Series(a_sid).value_counts()
+            share = totals.reindex(a_sid).fillna(0.0).to_numpy() / size.reindex(a_sid).to_numpy()[:, None]
+            for j in range(3):
+                expected[:, j] = np.bincount(codes[keep], weights=share[keep, j], minlength=n)
     # --- proximity -------------------------------------------------------------------------------
     prox = np.full(n, np.nan)
     for c, cl in prepared.items():
@@ -141,10 +152,11 @@ def person_evidence(data, settings: Settings, prepared: dict) -> dict:
         ok = codes >= 0
         prox[codes[ok]] = 1.0 - m["distance"].to_numpy(float)[ok]
     attended = n_att > 0
+    # each measure on the log scale, relative to an equal share of the sessions the person attended:
+    # neither a few very talkative people nor the mix of large and small sessions drives the comparison
     with np.errstate(invalid="ignore", divide="ignore"):
-        rate = lambda x: np.where(attended, x / np.where(attended, n_att, 1.0), np.nan)  # noqa: E731
-        # rates on the log scale: a few very talkative people should not drown the comparison
-        values = np.column_stack([prox, np.log1p(rate(n_turn)), np.log1p(rate(n_prop)), np.log1p(rate(n_adopt))])
+        relative = np.where(attended[:, None], np.log((1.0 + obs) / (1.0 + expected)), np.nan)
+    values = np.column_stack([prox, relative])
     ranked = ~np.isnan(prox)
     cell = (persons["stratum"].astype(str).to_numpy(dtype=object) + np.where(ranked, "|ranked", "")
             + np.where(attended, "|present", ""))
@@ -157,6 +169,6 @@ def person_evidence(data, settings: Settings, prepared: dict) -> dict:
         idx = idx[has_any[idx]]
         out[c] = PersonEvidence(c, persons["pid"].to_numpy(dtype=object)[idx], persons["elite"].to_numpy(bool)[idx],
                                 persons["stratum"].to_numpy(dtype=object)[idx], cell[idx], values[idx],
-                                n_att[idx], n_turn[idx], n_prop[idx], n_adopt[idx])
+                                n_att[idx], n_turn[idx])
     return out
 
