@@ -204,6 +204,7 @@ def programme_test(results: list, *, n_perm: int) -> dict:
         return {"z": np.nan, "p_value": np.nan, "n_in_test": 0}
     m = len(tested)
     z = sum(r["z"] for r in tested) / np.sqrt(m)
+    n_perm = min([n_perm] + [r["null"].size for r in tested])
     null = np.zeros(n_perm)
     for r in tested:
         null += r["null"][:n_perm]

@@ -250,6 +250,7 @@ def programme_dominance(data, *, settings: Settings | None = None, communities=N
     """
     s = resolve_settings(settings, **overrides)
     full = analysis if analysis is not None else analyse(data, s, communities)
+    s = full["settings"]
     tab = full["table"]
     res = programme_test(list(full["tests"].values()), n_perm=s.n_perm)
     weight = programme_weight(list(full["curves"].values()), ci=s.ci, n_boot=s.n_boot,
