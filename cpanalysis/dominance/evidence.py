@@ -89,15 +89,16 @@ def person_evidence(data, settings: Settings, prepared: dict) -> dict:
     persons = pd.DataFrame({"pid": pid, "c": p_comm, "elite": p_elite, "stratum": p_stratum})
     # rankers missing from the participants table: their rankings' own subgroup and elite flag
     extra = []
+    known = set(p_comm.astype(str) + "\x1f" + pid.astype(str)) if len(pid) else set()
     for c, cl in prepared.items():
         if cl.members is None or not len(cl.members):
             continue
         m = cl.members[cl.members["source"] == "individual"]
-        known = set(pid[p_comm == c]) if len(pid) else set()
-        for r in m.itertuples():
-            if str(r.member) not in known:
-                extra.append({"pid": str(r.member), "c": c, "elite": bool(r.elite_individual),
-                              "stratum": "|" + str(r.stratum)})
+        ids = m["member"].astype(str).to_numpy(dtype=object)
+        missing = np.array([f"{c}\x1f{i}" not in known for i in ids], dtype=bool)
+        for i, el, st in zip(ids[missing], m["elite_individual"].to_numpy(bool)[missing],
+                             m["stratum"].astype(str).to_numpy(dtype=object)[missing]):
+            extra.append({"pid": i, "c": c, "elite": bool(el), "stratum": "|" + st})
     if extra:
         persons = pd.concat([persons, pd.DataFrame(extra)], ignore_index=True)
     key = persons["c"].astype(str) + "\x1f" + persons["pid"].astype(str)
