@@ -24,10 +24,14 @@ __all__ = ["reading"]
 
 # counts of people and the values computed from them (hidden together)
 _TIED = {"n_elite": ("n_elite",), "n_people": ("n_people",),
-         "n_elite_rankers": ("n_elite_rankers", "alignment_elites"),
+         "n_elite_rankers": ("n_elite_rankers", "alignment_elites", "gap", "gap_ci_low", "gap_ci_high",
+                             "elite_weight", "elite_weight_ci_low", "elite_weight_ci_high"),
          "n_nonelite_rankers": ("n_nonelite_rankers",),
          "n_elite_present": ("elite_presence_share", "elite_voice_share", "voice_parity", "parity_ci_low",
-                             "parity_ci_high", "elite_proposal_share", "proposal_parity", "elite_adopted_share")}
+                             "parity_ci_high", "elite_proposal_share", "proposal_parity", "elite_adopted_share",
+                             "voice_ratio_adjusted", "voice_ratio_ci_low", "voice_ratio_ci_high",
+                             "proposal_ratio_adjusted", "proposal_ratio_ci_low", "proposal_ratio_ci_high",
+                             "uptake_ratio", "uptake_ratio_ci_low", "uptake_ratio_ci_high")}
 
 
 def _pct(x: float) -> str:
@@ -67,7 +71,9 @@ def _shown(row: dict, s: Settings) -> dict:
     hidden = suppress_small(frame, counts=list(_TIED), tied={k: list(v) for k, v in _TIED.items()},
                             complementary=False, settings=s)
     out = dict(row)
-    out.update(hidden.iloc[0].to_dict())
+    shown = hidden.iloc[0].to_dict()
+    out["_hidden"] = {c for c in cols if pd.notna(row.get(c)) and pd.isna(shown[c])}
+    out.update(shown)
     return out
 
 
@@ -150,23 +156,31 @@ def reading(data, community_id, *, settings: Settings | None = None, analysis: d
                       if strength == "clearly more" else
                       "It is worth checking with the groups whose priorities were left out."))
     elif level == "no sign":
-        out.append(f"No sign that the elites weighed more than other people: their priorities, speaking and "
-                   f"proposals were in line with those of non-elite people of their own groups. This check "
-                   f"would have seen strong steering {_tenths(det_s)} and moderate steering "
-                   f"{_tenths(det_m)}, so weaker steering may still go unseen.")
+        out.append(f"No sign that the elites weighed more than other people: taken together, their priorities, "
+                   f"speaking and proposals did not stand out from those of non-elite people of their own groups "
+                   f"beyond what chance often gives. This check would have seen strong steering {_tenths(det_s)} "
+                   f"and moderate steering {_tenths(det_m)}, so weaker steering may still go unseen.")
     else:
         if row["test"] == "not tested":
             out.append(f"We cannot tell whether the elites steered the decision: {row['test_note']}.")
         else:
-            out.append(f"We cannot tell whether the elites steered the decision. Nothing stood out, but with "
-                       f"{rankers} and {present} at {where}, even strong steering would be seen only "
-                       f"{_tenths(det_s)}: silence here means little.")
+            seen = _tenths(det_s)
+            out.append(f"We cannot tell whether the elites steered the decision. Taken together, nothing stood "
+                       f"out beyond chance, but with {rankers} and {present} at {where}, even strong steering "
+                       f"would be seen {seen if seen.startswith('almost') else 'only ' + seen}: silence here "
+                       f"means little.")
+    if level in ("no sign", "cannot tell"):
+        alone = _alone(row)
+        if alone:
+            out.append(f"On its own, {alone} (see the evidence); one measure out of several often stands out "
+                       f"by chance, so this is worth watching rather than a sign.")
     decision = [h for h in str(row["decision"]).split(" > ") if h and row["decision"] == row["decision"]]
     if decision:
         out.append("Decision: " + "; ".join(f"{i + 1}. {lab(h)}" for i, h in enumerate(decision)) + ".")
     else:
         out.append("Decision: none was recorded.")
-    out += _group_sentences(tables, analysis, cid, decision, lab, s)
+    out += _group_sentences(tables, analysis, cid, decision, lab, s,
+                            show_elites="n_elite_rankers" not in row["_hidden"])
     if isinstance(row.get("counterfactual"), str) and row["counterfactual"] and _true(row["counterfactual_differs"]):
         cf = row["counterfactual"].split(" > ")
         weighting = ("every subgroup weighing the same" if s.ranking_weighting == "subgroup"
@@ -201,6 +215,19 @@ def _standout(row: dict) -> str:
     return "no single measure stands out on its own, but together they lean the elites' way beyond chance"
 
 
+def _alone(row: dict) -> str:
+    """The descriptive measures whose own interval lies above 'no difference', in words."""
+    said = []
+    for key, low, words in (("gap", "gap_ci_low", "the decision was closer to the elites' own lists"),
+                            ("voice_ratio_adjusted", "voice_ratio_ci_low", "the elites spoke more"),
+                            ("proposal_ratio_adjusted", "proposal_ratio_ci_low", "the elites proposed more"),
+                            ("uptake_ratio", "uptake_ratio_ci_low", "more of the elites' proposals were chosen")):
+        lo = row.get(low)
+        if lo is not None and pd.notna(lo) and lo > (0.0 if key == "gap" else 1.0):
+            said.append(words)
+    return _join(said)
+
+
 def _test_sentence(row: dict, s: Settings, where: str) -> str:
     if row["test"] == "not tested":
         return f"- One test of elite influence: not possible ({row['test_note']})."
@@ -216,6 +243,9 @@ def _test_sentence(row: dict, s: Settings, where: str) -> str:
 
 def _weight_sentence(row: dict, s: Settings, ci_name: str) -> str:
     w = row["elite_weight"]
+    if "elite_weight" in row["_hidden"]:
+        return (f"- Weight of the elites' priorities in the decision: not shown (fewer than {s.min_count} elites "
+                f"ranked individually).")
     if w is None or pd.isna(w):
         return ("- Weight of the elites' priorities in the decision: cannot be estimated (it needs the decision "
                 "and individual lists from both elites and other people).")
@@ -230,17 +260,26 @@ def _weight_sentence(row: dict, s: Settings, ci_name: str) -> str:
 
 def _measure_sentences(row: dict, s: Settings, ci_name: str, where: str) -> list:
     out = []
-    if pd.notna(row.get("gap")):
+    hidden = row["_hidden"]
+    if "gap" in hidden:
+        out.append(f"- Closeness of the decision to the elites' own lists: not shown (fewer than {s.min_count} "
+                   f"elites ranked individually).")
+    elif pd.notna(row.get("gap")):
         al = row.get("alignment_elites")
         al_text = "" if al is None or pd.isna(al) else f" (elites' lists: alignment {al:.2f} on a 0-1 scale)"
+        bounds = (f"{ci_name} {row['gap_ci_low']:+.2f} to {row['gap_ci_high']:+.2f}"
+                  if row["gap_ci_high"] - row["gap_ci_low"] < 2 - 1e-9 else
+                  "too few rankers of the same groups to put bounds on it")
         out.append(f"- Closeness of the decision to the elites' own lists, compared with the individual lists of "
                    f"non-elite people of the same subgroup and marginalised status{al_text}: "
-                   f"{row['gap']:+.2f} ({ci_name} {row['gap_ci_low']:+.2f} to {row['gap_ci_high']:+.2f}; "
-                   f"above 0 = closer to the elites).")
+                   f"{row['gap']:+.2f} ({bounds}; above 0 = closer to the elites).")
     else:
         out.append("- Closeness of the decision to the elites' own lists: not measurable (no subgroup had both "
                    "elite and non-elite individual rankers, or no decision was recorded).")
-    if pd.notna(row.get("voice_ratio_adjusted")):
+    if "voice_ratio_adjusted" in hidden:
+        out.append(f"- Speaking and proposals at {where}: not shown (fewer than {s.min_count} elites were "
+                   f"present).")
+    elif pd.notna(row.get("voice_ratio_adjusted")):
         parity = row.get("voice_parity")
         par = ("" if parity is None or pd.isna(parity) else
                f" Elites' share of the speaking turns over their share of those present: {parity:.2f} "
@@ -266,7 +305,7 @@ def _measure_sentences(row: dict, s: Settings, ci_name: str, where: str) -> list
     return out
 
 
-def _group_sentences(tables, analysis, cid, decision, lab, s) -> list:
+def _group_sentences(tables, analysis, cid, decision, lab, s, show_elites: bool = True) -> list:
     """Where the harm chosen first sat in each group's ranking, as in the rankings chart."""
     from ..rankings.core import subgroup_rankings
 
@@ -285,7 +324,7 @@ def _group_sentences(tables, analysis, cid, decision, lab, s) -> list:
         (tops if int(pos.iloc[0]) == 1 else others).append((str(g), int(pos.iloc[0])))
     align = analysis["alignment"]
     el = align[(align["community_id"] == cid) & (align["unit"] == ELITES)]
-    if len(el):
+    if len(el) and show_elites:
         p = int(el["first_choice_position"].iloc[0])
         (tops if p == 1 else others).append(("the elites' own lists", p))
     lead = (f"The harm chosen first, {lab(first)}, was the top choice of {_join([g for g, _ in tops])}"
