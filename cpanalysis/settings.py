@@ -77,8 +77,9 @@ class Settings:
         "logged each time it is applied.", kind="flag")
     alpha: float = _setting(
         0.05, "Significance level",
-        "Level of the tests of elite influence: the share of communities with no elite influence that "
-        "may be flagged by chance.", low=0.0001, high=0.5)
+        "Level of the tests of elite influence. A community reads \"some sign\" when its q-value "
+        "(Benjamini-Hochberg over the communities analysed) is at most this, so among the communities "
+        "flagged, at most this share is expected to have no elite influence.", low=0.0001, high=0.5)
     n_perm: int = _setting(
         2000, "Relabellings per test",
         "``B``: random relabellings of elite status per permutation test; exact enumeration is used "
@@ -98,35 +99,43 @@ class Settings:
         0.5, "Penalty for a tie",
         "Fagin's penalty ``p`` for a pair of harms the decision orders but a person ties (two harms "
         "the person left unlisted are tied).", low=0.0, high=1.0)
-    min_rankers: int = _setting(
-        2, "Fewest rankers to test a community alone",
-        "A community is tested alone only with at least this many elite and this many non-elite "
-        "individual rankers (and enough distinct relabellings to reach the significance level); "
-        "otherwise it joins the pooled test.", low=1, high=100_000)
+    alpha_clear: float = _setting(
+        0.01, "Level of a clear sign",
+        "A community whose q-value (Benjamini-Hochberg over the communities analysed) is at most this "
+        "reads \"clear sign\"; at most the significance level, \"some sign\".", low=0.0001, high=0.5)
+    min_detectability: float = _setting(
+        0.5, "Least detectability to read \"no sign\"",
+        "When the test finds nothing and would have seen strong influence less often than this (the "
+        "community's detectability), the reading is \"cannot tell\" instead of \"no sign\".",
+        low=0.0, high=1.0)
+    influence_moderate: float = _setting(
+        1.0, "Moderate influence (standard deviations)",
+        "Detectability at moderate influence: the power of the community's test when every elite's "
+        "measures (alignment with the decision, turns, proposals, adopted proposals per meeting) are "
+        "this many within-group standard deviations above what they would be without influence. "
+        "Default 1: on simulated communities the mean detectability at 1 matches the test's measured "
+        "power at the simulator's elite_influence 0.5 (docs/dominance.md).",
+        low=0.0, high=20.0)
+    influence_strong: float = _setting(
+        2.0, "Strong influence (standard deviations)",
+        "The same for strong influence (default 2: matches the measured power at the simulator's "
+        "elite_influence 1.0).",
+        low=0.0, high=20.0)
     stratify: bool = _setting(
         True, "Compare elites within their own groups",
-        "Relabel elite status only within strata (subgroup x marginalised status), so that the test "
-        "stays exact when elites are mostly men and elders.", kind="flag")
-    parity_high: float = _setting(
-        1.5, "Elite voice ratio that counts as high",
-        "Voice signal: elites' turns per attendance over those of non-elite people of the same "
-        "subgroups at or above this, with the interval's lower end above 1.", low=0.0, high=100.0)
-    proposal_parity_high: float = _setting(
-        1.5, "Elite proposal ratio that counts as high",
-        "Proposal signal: the same subgroup-standardised ratio for proposals, with the interval's "
-        "lower end above 1.", low=0.0, high=100.0)
-    adopted_share_high: float = _setting(
-        0.5, "Elite share of adopted proposals that counts as high",
-        "Adopted-proposal signal: elites made at least this share of the adopted proposals and their "
-        "proposals were adopted more often than others'.", low=0.0, high=1.0)
-    min_proposals: int = _setting(
-        5, "Fewest proposals to assess",
-        "With fewer proposals (or adopted proposals) than this, the proposal signals are not "
-        "assessed.", low=1, high=1_000_000)
+        "Relabel elite status only within strata (``dominance_strata``), so that the test stays exact "
+        "when elites are mostly men and elders; off: one stratum per community.", kind="flag")
+    dominance_strata: tuple = _setting(
+        ("subgroup", "marginalised", "stratum"), "Strata of the elite test",
+        "Participant columns whose combinations are the strata within which elite status is "
+        "relabelled and non-elites are compared with elites (columns a dataset lacks are skipped; a "
+        "dataset may declare its own strata in a ``stratum`` column).", kind="columns")
     voice_formats: tuple = _setting(
-        ("community_meeting",), "Sessions where voice is compared",
-        "Session formats where presence, voice and proposals of elites are compared (the open "
-        "meetings everybody may attend).", kind="formats")
+        ("community_meeting", "small_group"), "Sessions where voice is compared",
+        "Session formats where the presence, voice and proposals of elites are compared with those of "
+        "non-elite people of their own group: the open meetings and the small groups (elites sit in "
+        "the small group of their own subgroup). Planning-group meetings are left out by default: who "
+        "sits there is itself chosen.", kind="formats")
 
     def __post_init__(self):
         problems = [p for p in (self._check(f) for f in fields(self)) if p]
@@ -154,6 +163,9 @@ class Settings:
                 f"{f.name} must be 'ranker' or 'subgroup', not {value!r}"
         if meta["kind"] == "flag":
             return "" if isinstance(value, bool) else f"{f.name} must be True or False, not {value!r}"
+        if meta["kind"] == "columns":
+            ok = isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+            return "" if ok else f"{f.name} must be a tuple of participant column names, not {value!r}"
         if meta["kind"] == "formats":
             ok = isinstance(value, tuple) and value and all(isinstance(v, str) for v in value)
             return "" if ok else f"{f.name} must be a non-empty tuple of session formats, not {value!r}"
@@ -185,6 +197,7 @@ class Settings:
         """
         out = asdict(self)
         out["voice_formats"] = list(self.voice_formats)
+        out["dominance_strata"] = list(self.dominance_strata)
         return out
 
     @classmethod
@@ -197,8 +210,9 @@ class Settings:
         True
         """
         values = dict(values)
-        if "voice_formats" in values:
-            values["voice_formats"] = tuple(values["voice_formats"])
+        for name in ("voice_formats", "dominance_strata"):
+            if name in values:
+                values[name] = tuple(values[name])
         return resolve_settings(None, **values)
 
 

@@ -180,10 +180,10 @@ def test_calls_reproduce_the_figures(model):
 def test_dominance_threshold_setting_reaches_the_library(model):
     if model.availability["elite_dominance"] != "available":
         pytest.skip("cpanalysis has no elite_dominance yet")
-    assert "parity_high" in model.dominance_defaults
-    model.dominance_thresholds = {**model.dominance_thresholds, "parity_high": 0.5}
-    assert "parity_high=0.5" in model.calls["dominance"]
-    assert model.community_tables["dominance"].attrs["settings"].parity_high == 0.5
+    assert "alpha" in model.dominance_defaults
+    model.dominance_thresholds = {**model.dominance_thresholds, "alpha": 0.1}
+    assert "alpha=0.1" in model.calls["dominance"]
+    assert model.community_tables["dominance"].attrs["settings"].alpha == 0.1
 
 
 def test_unavailable_parts_say_so(model):

@@ -7,33 +7,54 @@ import zlib
 import numpy as np
 import pandas as pd
 
-from .permutation import bootstrap_gap, gap_problem, gap_statistic, observed_sums, permutation_test, \
-    pooled_permutation_test
+from .combination import bh_qvalues, community_test, programme_test
+from .evidence import COMPONENTS, person_evidence
+from .intervals import describe_community
 from .levels import LEVELS, reading_level
 from ..settings import Settings, resolve_settings
 from .signals import ELITES, counterfactual_decisions, counterfactual_summary, prepare_rankings, voice_signals
+from .weight import programme_weight, weight_curve, weight_estimate
 
 __all__ = ["elite_dominance", "programme_dominance", "analyse"]
 
 COLUMNS = [
-    "community_id", "decision", "k_decided", "n_elite_rankers", "n_nonelite_rankers", "alignment_elites",
-    "alignment_nonelite", "gap", "gap_ci_low", "gap_ci_high", "p_value", "test", "n_relabellings", "min_p",
-    "n_pooled", "gap_assessable", "gap_signal", "test_note", "counterfactual", "counterfactual_tie",
-    "counterfactual_differs", "first_differs", "voice_assessable", "n_elite_present", "elite_presence_share",
-    "elite_voice_share", "voice_parity", "parity_ci_low", "parity_ci_high", "voice_ratio_adjusted",
-    "voice_ratio_ci_low", "voice_ratio_ci_high", "n_turns", "n_proposals", "elite_proposal_share",
-    "proposal_parity", "proposal_ratio_adjusted", "proposal_ratio_ci_low", "n_adopted", "elite_adopted_share", "uptake_ratio", "voice_signal",
-    "proposal_signal", "adopted_signal", "n_signals", "level", "notes",
+    "community_id", "decision", "k_decided", "level", "p_value", "q_value", "test", "test_note", "statistic", "z",
+    "n_relabellings", "min_p", "detectability", "detectability_moderate", "detectability_strong",
+    "elite_weight", "elite_weight_ci_low", "elite_weight_ci_high", "elite_share_rankers",
+    "z_proximity", "z_voice", "z_proposals", "z_uptake",
+    "n_people", "n_elite", "n_elite_rankers", "n_nonelite_rankers", "alignment_elites", "alignment_nonelite",
+    "gap_assessable", "gap", "gap_ci_low", "gap_ci_high",
+    "counterfactual", "counterfactual_tie", "counterfactual_differs", "first_differs",
+    "voice_assessable", "n_elite_present", "elite_presence_share", "elite_voice_share", "voice_parity",
+    "parity_ci_low", "parity_ci_high", "voice_ratio_adjusted", "voice_ratio_ci_low", "voice_ratio_ci_high",
+    "n_turns", "n_proposals", "elite_proposal_share", "proposal_parity", "proposal_ratio_adjusted",
+    "proposal_ratio_ci_low", "proposal_ratio_ci_high", "n_adopted", "elite_adopted_share", "uptake_ratio",
+    "uptake_ratio_ci_low", "uptake_ratio_ci_high", "notes",
 ]
 
 
 def _seed(seed: int, community_id: str, salt: int) -> np.random.SeedSequence:
+    """The random stream of one community and one purpose: adding a community changes no other's numbers."""
     return np.random.SeedSequence([int(seed), zlib.crc32(str(community_id).encode()), salt])
 
 
+def _test_note(res: dict, ev, s: Settings) -> str:
+    if res["test"] == "exact":
+        return (f"exact test over all {res['n_relabellings']:,} relabellings of elite status within groups "
+                f"(smallest possible p = {res['min_p']:.3g})")
+    if res["test"] == "random":
+        return f"{s.n_perm:,} random relabellings of elite status within groups (of {res['n_relabellings']:,} possible)"
+    if ev.person.size == 0:
+        return "nobody ranked individually or spoke at community meetings on record"
+    if ev.n_elite == 0:
+        return "no elite ranked individually or attended a community meeting on record"
+    return ("no group had both elite and non-elite people with rankings or attendance on record, so who is "
+            "elite cannot be compared within groups")
+
+
 def analyse(data, settings: Settings, communities=None) -> dict:
-    """Everything :func:`elite_dominance` and :func:`reading` need: prepared lists, alignment,
-    counterfactual, voice tables and the community table (dict of named results)."""
+    """Everything :func:`elite_dominance` and :func:`reading` need: prepared lists, person evidence,
+    tests, alignment, counterfactual, voice tables and the community table (dict of named results)."""
     from .signals import decision_alignment
 
     s = settings
@@ -41,60 +62,42 @@ def analyse(data, settings: Settings, communities=None) -> dict:
     align = decision_alignment(data, settings=s, prepared=prepared)
     cf = counterfactual_decisions(data, settings=s, prepared=prepared)
     cf_sum = counterfactual_summary(cf).set_index("community_id")
-    voice, voice_sub = voice_signals(data, settings=s, communities=communities)
+    voice, voice_sub = voice_signals(data, settings=s, communities=list(prepared), intervals=False)
     voice = voice.set_index("community_id")
-    rows, problems, pooled = [], {}, []
+    evidence = person_evidence(data, s, prepared)
+    a_idx = align.set_index(["community_id", "unit"]) if len(align) else None
+    rows, tests, curves = [], {}, {}
     for c, cl in prepared.items():
+        ev = evidence[c]
         row = {col: np.nan for col in COLUMNS}
-        row.update(community_id=c, test="not tested", gap_assessable=False, gap_signal=pd.NA, n_pooled=0,
-                   n_elite_rankers=0, n_nonelite_rankers=0, k_decided=int(cl.decided.size), test_note="")
         notes = list(cl.notes)
-        row["decision"] = " > ".join(cl.harms[cl.decided]) if cl.decided.size else ""
-        problem = gap_problem(cl.members) if cl.decided.size else None
-        if cl.members is not None and len(cl.members):
-            mem = cl.members
-            row["n_elite_rankers"] = int(((mem["unit"] == ELITES) & (mem["source"] == "individual")).sum())
-            row["n_nonelite_rankers"] = int(((mem["unit"] != ELITES) & (mem["source"] == "individual")).sum())
-        if problem is None:
-            if cl.decided.size == 0:
-                row["test_note"] = "no decision was recorded"
-            elif cl.members is None or len(cl.members) == 0:
-                row["test_note"] = "no rankings were recorded"
-            elif not (cl.members["unit"] == ELITES).any():
-                row["test_note"] = "no ranking by elites was recorded"
-            else:
-                row["test_note"] = "no ranking by non-elite groups was recorded"
-        else:
-            obs = float(gap_statistic(problem, observed_sums(problem))[0])
-            d_el = cl.members.loc[cl.members["unit"] == ELITES, "distance"].mean()
-            row.update(gap_assessable=True, gap=obs, alignment_elites=1 - d_el, alignment_nonelite=1 - d_el - obs)
-            lo, hi = bootstrap_gap(problem, n_boot=s.n_boot, ci=s.ci, seed=_seed(s.seed, c, 2))
-            row.update(gap_ci_low=lo, gap_ci_high=hi, n_relabellings=problem.n_distinct)
-            n_e, n_n = problem.n_elite_individual, problem.n_nonelite_individual
-            if n_e == 0:
-                row["test_note"] = ("the elites' ranking comes from a group list only, so who is elite "
-                                    "cannot be relabelled: the gap is described but not tested")
-            elif not problem.varying:
-                row["test_note"] = ("no subgroup had both elite and non-elite individual rankers, so "
-                                    "relabelling within subgroups changes nothing: not tested")
-            elif n_e < s.min_rankers or n_n < s.min_rankers:
-                row["test_note"] = (f"too few individual rankers to test alone ({n_e} elite, {n_n} non-elite; "
-                                    f"at least {s.min_rankers} of each needed): pooled with other small communities")
-                pooled.append(c)
-            elif problem.n_distinct <= s.n_perm and 1.0 / problem.n_distinct > s.alpha:
-                row["test_note"] = (f"only {problem.n_distinct} distinct relabellings: the smallest possible "
-                                    f"p-value, 1/{problem.n_distinct} = {1 / problem.n_distinct:.3f}, exceeds "
-                                    f"alpha = {s.alpha:g}: pooled with other small communities")
-                pooled.append(c)
-            else:
-                res = permutation_test(problem, n_perm=s.n_perm, seed=_seed(s.seed, c, 1))
-                row.update(p_value=res["p_value"], test=res["test"], min_p=res["min_p"])
-                row["gap_signal"] = bool(res["p_value"] < s.alpha and obs > 0)
-                row["test_note"] = (f"exact test over all {res['n_relabellings']} relabellings within subgroups"
-                                    if res["test"] == "exact" else
-                                    f"{res['n_used']} random relabellings within subgroups "
-                                    f"(of {res['n_relabellings']:,} possible)")
-            problems[c] = problem
+        row.update(community_id=c, k_decided=int(cl.decided.size),
+                   decision=" > ".join(cl.harms[cl.decided]) if cl.decided.size else "")
+        res = community_test(ev, n_perm=s.n_perm, seed=_seed(s.seed, c, 1), alpha=s.alpha,
+                             shifts=(s.influence_moderate, s.influence_strong))
+        tests[c] = res
+        row.update(p_value=res["p_value"], test=res["test"], test_note=_test_note(res, ev, s),
+                   statistic=res["statistic"], z=res["z"], n_relabellings=res["n_relabellings"], min_p=res["min_p"],
+                   detectability_moderate=res["detectability"][0], detectability_strong=res["detectability"][1])
+        row["detectability"] = row["detectability_strong"]
+        for k in COMPONENTS:
+            row[f"z_{k}"] = res["component_z"][k]
+        ranked = ~np.isnan(ev.values[:, 0])
+        row.update(n_people=int(ev.person.size), n_elite=ev.n_elite,
+                   n_elite_rankers=int((ranked & ev.elite).sum()), n_nonelite_rankers=int((ranked & ~ev.elite).sum()))
+        if a_idx is not None and (c, ELITES) in a_idx.index:
+            units = a_idx.loc[c]
+            row["alignment_elites"] = float(units.loc[ELITES, "alignment"])
+            others = units.drop(index=ELITES)
+            if len(others):
+                row["alignment_nonelite"] = float(others["alignment"].mean())
+        curve = weight_curve(cl)
+        curves[c] = curve
+        row.update(weight_estimate(curve, s.ci))
+        desc = describe_community(ev, rng=np.random.default_rng(_seed(s.seed, c, 2)), n_boot=s.n_boot, ci=s.ci,
+                                  n_perm=s.n_perm)
+        row.update(desc)
+        row["gap_assessable"] = bool(not np.isnan(row["gap"]) if isinstance(row["gap"], float) else True)
         if c in cf_sum.index:
             row.update(cf_sum.loc[c].to_dict())
         else:
@@ -102,109 +105,90 @@ def analyse(data, settings: Settings, communities=None) -> dict:
         v = voice.loc[c].to_dict()
         if v.get("voice_note"):
             notes.append(v["voice_note"])
-        row.update({k: v[k] for k in v if k in COLUMNS})
-        row["notes"] = notes
+        row.update({k: v[k] for k in v if k in COLUMNS and k not in desc})
+        row["notes"] = "; ".join(notes)
         rows.append(row)
     table = pd.DataFrame(rows, columns=COLUMNS)
-    if pooled:
-        res = pooled_permutation_test([problems[c] for c in pooled], n_perm=s.n_perm,
-                                      seed=_seed(s.seed, "pooled", 3))
-        mask = table["community_id"].isin(pooled)
-        table.loc[mask, "p_value"] = res["p_value"]
-        table.loc[mask, "test"] = "pooled"
-        table.loc[mask, "n_pooled"] = len(pooled)
-        table.loc[mask, "min_p"] = 1.0 / (s.n_perm + 1)
-        table.loc[mask, "gap_signal"] = [bool(res["p_value"] < s.alpha and g > 0) for g in table.loc[mask, "gap"]]
-    sig = _signals(table, s)
-    table = pd.concat([table.drop(columns=sig.columns), sig], axis=1)[COLUMNS]
+    table["q_value"] = bh_qvalues(table["p_value"].to_numpy(float))
     table["level"] = [reading_level(r, s) for r in table.to_dict("records")]
-    table["notes"] = ["; ".join(n) for n in table["notes"]]
     table.attrs.update(settings=s)
     return {"prepared": prepared, "alignment": align, "counterfactual": cf, "voice_subgroups": voice_sub,
-            "table": table, "problems": problems, "settings": s}
-
-
-def _signals(table: pd.DataFrame, s: Settings) -> pd.DataFrame:
-    out = pd.DataFrame(index=table.index)
-    va = table["voice_assessable"].astype(bool)
-    va = va & table["voice_ratio_adjusted"].notna()
-    out["voice_signal"] = pd.array(np.where(va, (table["voice_ratio_adjusted"] >= s.parity_high)
-                                            & (table["voice_ratio_ci_low"] > 1), pd.NA), dtype="boolean")
-    pa = va & (table["n_proposals"] >= s.min_proposals) & table["proposal_ratio_adjusted"].notna()
-    out["proposal_signal"] = pd.array(np.where(pa, (table["proposal_ratio_adjusted"] >= s.proposal_parity_high)
-                                               & (table["proposal_ratio_ci_low"] > 1), pd.NA), dtype="boolean")
-    aa = va & (table["n_adopted"] >= s.min_proposals) & table["uptake_ratio"].notna()
-    out["adopted_signal"] = pd.array(np.where(aa, (table["elite_adopted_share"] >= s.adopted_share_high)
-                                              & (table["uptake_ratio"] > 1), pd.NA), dtype="boolean")
-    gap = table["gap_signal"].astype("boolean")
-    cols = [gap, out["voice_signal"], out["proposal_signal"], out["adopted_signal"]]
-    out["n_signals"] = sum(c.fillna(False).astype(int) for c in cols)
-    return out
+            "table": table, "tests": tests, "curves": curves, "evidence": evidence, "settings": s}
 
 
 def elite_dominance(data, *, settings: Settings | None = None, communities=None,
                     **overrides) -> pd.DataFrame:
-    """Does the decision follow the elites? Every signal, its uncertainty and a reading level.
+    """Does the decision follow the elites? One calibrated test per community, the size of the
+    elites' weight, the community's detectability, and every measure with a person-level interval.
 
     Parameters
     ----------
     data : Dataset
-        A loaded or simulated dataset (rankings, decisions; attendance and turns for the voice
-        signals).
+        A loaded or simulated dataset (rankings and decisions; attendance and turns for voice).
     settings : Settings, optional
-        Thresholds and options; keyword ``overrides`` (``alpha=0.1``, ``n_perm=500``...) replace
-        single fields.
+        Analysis settings; keyword ``overrides`` (``alpha=0.1``, ``n_perm=500``...) replace single
+        fields.
     communities : list of str, optional
-        Only these community ids (the pooled test then pools among them only).
+        Only these community ids (q-values are then computed among them only).
 
     Returns
     -------
     DataFrame
-        One row per community. Decision: ``decision`` (harm ids, priority order), ``k_decided``.
-        Gap: ``n_elite_rankers``, ``n_nonelite_rankers`` (individuals), ``alignment_elites``,
-        ``alignment_nonelite`` (mean over non-elite units), ``gap`` (their difference; > 0 = the
-        decision is closer to the elites), ``gap_ci_low``/``gap_ci_high`` (bootstrap),
-        ``p_value``, ``test`` (``exact``, ``random``, ``pooled`` or ``not tested``),
-        ``n_relabellings``, ``min_p``, ``n_pooled``, ``gap_assessable``, ``gap_signal``,
-        ``test_note`` (the test used, or why none / why pooled). Counterfactual:
-        ``counterfactual`` (non-elite top k), ``counterfactual_tie``, ``counterfactual_differs``,
-        ``first_differs``. Voice (community meetings): ``elite_presence_share``,
-        ``elite_voice_share``, ``voice_parity`` and interval, ``n_turns``, ``n_proposals``,
-        ``elite_proposal_share``, ``proposal_parity``, ``n_adopted``, ``elite_adopted_share``.
-        Signals: ``voice_signal``, ``proposal_signal``, ``adopted_signal`` (NA = not
-        assessable), ``n_signals``; ``level`` (see :data:`cpanalysis.dominance.LEVELS`) and
-        ``notes`` (what could not be assessed). ``attrs["settings"]`` holds the settings.
+        One row per community.
+
+        *Reading*: ``level`` (one of :data:`cpanalysis.dominance.LEVELS`, see
+        :func:`cpanalysis.dominance.reading_level`).
+
+        *Test*: ``p_value`` (one combined test, below), ``q_value`` (Benjamini-Hochberg over the
+        communities analysed), ``test`` (``exact``, ``random`` or ``not tested``),
+        ``test_note``, ``statistic``, ``z`` (statistic / its null standard deviation),
+        ``n_relabellings``, ``min_p``, ``z_proximity``, ``z_voice``, ``z_proposals``,
+        ``z_uptake`` (each measure's own standardised part of the statistic).
+
+        *Detectability*: ``detectability_moderate`` and ``detectability_strong`` (the power of
+        this community's test at its own numbers when every elite's measures are
+        ``influence_moderate`` / ``influence_strong`` within-group standard deviations higher);
+        ``detectability`` = ``detectability_strong``.
+
+        *Size*: ``elite_weight`` (the weight of the elites' preferences in the decision relative
+        to their share of the individual rankers: 1 = as everybody else, 2 = twice; see
+        :mod:`cpanalysis.dominance.weight`), ``elite_weight_ci_low``/``_high`` (profile
+        likelihood interval), ``elite_share_rankers``.
+
+        *Descriptions* (intervals: percentile bootstrap over persons within stratum x elite
+        cells): ``gap`` (mean over elite individual rankers of their alignment with the decision
+        minus that of non-elite rankers of their own stratum) with ``gap_ci_low``/``_high``;
+        ``alignment_elites``, ``alignment_nonelite`` (elites' unit and mean of the other units, as
+        :func:`cpanalysis.dominance.decision_alignment`); ``voice_parity`` (elite share of turns /
+        elite share of attendances) with ``parity_ci_low``/``_high``; ``voice_ratio_adjusted``,
+        ``proposal_ratio_adjusted``, ``uptake_ratio`` (elites' turns, proposals, proposals naming a
+        decided harm, over what non-elite people of their stratum did per attendance) each with
+        ``_ci_low``/``_ci_high``; counts ``n_people``, ``n_elite``, ``n_elite_rankers``,
+        ``n_nonelite_rankers``, ``n_elite_present``, ``n_turns``, ``n_proposals``, ``n_adopted``;
+        shares ``elite_presence_share``, ``elite_voice_share``, ``elite_proposal_share``,
+        ``proposal_parity``, ``elite_adopted_share``; the counterfactual (``counterfactual``,
+        ``counterfactual_tie``, ``counterfactual_differs``, ``first_differs``); ``notes``.
+        ``attrs["settings"]`` holds the settings.
 
     Notes
     -----
-    *Alignment.* The distance of the decision (its priority order, a top-k list) to a list is
-    the normalised Kendall distance of :func:`cpanalysis.dominance.topk_distance` (Fagin et al.
-    2003, penalty ``p`` = ``tie_penalty`` for ties); a unit's distance is the mean over its
-    members, alignment = 1 - distance. Units: ``elites`` (elite individuals, or an ``elites``
-    group ranker) and each subgroup's non-elite individuals (or its group lists when none of
-    them ranked).
+    *Evidence.* Four measures per person (:mod:`cpanalysis.dominance.evidence`): the alignment of
+    the person's own ranking lists with the decision (1 - the top-k Kendall distance of
+    :func:`cpanalysis.dominance.topk_distance`, Fagin et al. 2003), and, at ``voice_formats``
+    sessions of every cycle, turns, proposals and proposals naming a decided harm per attendance.
 
-    *Gap and test.* gap = alignment(elites) - mean alignment(non-elite units). Elite labels are
-    relabelled among individual rankers within strata (subgroup x marginalised status, when
-    ``stratify``), keeping the number of elites of every stratum: under the null that, within a
-    stratum, being elite is unrelated to how close one's ranking is to the decision, every
-    relabelling is equally likely (the simulator at ``elite_influence = 0``). One-sided:
-    p = #{gap* >= gap} / N by exact enumeration when N distinct relabellings <= ``n_perm``, else
-    p = (b + 1) / (B + 1) over B = ``n_perm`` random relabellings (Phipson & Smyth 2010). A
-    community with fewer than ``min_rankers`` elite or non-elite individual rankers, or whose N
-    makes 1/N > ``alpha``, is tested in a pool: the mean gap of all such communities, labels
-    relabelled within each community. The interval is a percentile bootstrap, members
-    resampled within the elite unit and within each non-elite unit. The tests of different
-    communities are not corrected for multiplicity: with many communities, expect about
-    ``alpha`` of inclusive ones to show a gap signal.
+    *Test.* One statistic: the elites' sum of the four measures, each centred within the
+    person's cell (stratum of ``dominance_strata`` x whether the person ranked x whether they
+    attended) and scaled by its own null standard deviation, so the four count the same
+    (:mod:`cpanalysis.dominance.combination`). Null: elite status is exchangeable among the
+    persons of a cell. Exact enumeration when there are at most ``n_perm`` distinct relabellings,
+    else ``p = (b + 1) / (B + 1)`` (Phipson & Smyth 2010): the test's size is at most ``alpha``
+    by construction. Each community is tested on its own data only; q-values (Benjamini &
+    Hochberg 1995) control the share of false alarms among the communities flagged.
 
-    *Counterfactual.* The non-elite units' lists aggregated with ``method`` and ``weighting``;
-    top k with k = the number of decided harms.
-
-    *Voice.* At ``voice_formats`` sessions: elite voice parity = elite share of turns / elite
-    share of attendances (Karpowitz, Mendelberg & Shaker 2012), interval by bootstrap over
-    attendances; elite share of proposals over elite presence share; elite share of adopted
-    proposals (proposals naming a decided harm).
+    *Random streams.* Every community's relabellings and bootstrap draw from a stream seeded by
+    ``(seed, community id)``: adding or removing a community changes no other's numbers (except
+    q-values, which depend on all p-values by design).
 
     References
     ----------
@@ -212,19 +196,21 @@ def elite_dominance(data, *, settings: Settings | None = None, communities=None,
        Math. 17(1), 134-160.
     .. [2] Phipson, B., & Smyth, G. K. (2010). Permutation p-values should never be zero.
        Statistical Applications in Genetics and Molecular Biology 9(1), Article 39.
-    .. [3] Beath, A., Christia, F., & Enikolopov, R. (2017). Direct democracy and resource
+    .. [3] Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate. J. R.
+       Stat. Soc. B 57(1), 289-300.
+    .. [4] Beath, A., Christia, F., & Enikolopov, R. (2017). Direct democracy and resource
        allocation: experimental evidence from Afghanistan. J. Development Economics 124, 199-213.
-    .. [4] Karpowitz, C. F., Mendelberg, T., & Shaker, L. (2012). Gender inequality in
+    .. [5] Karpowitz, C. F., Mendelberg, T., & Shaker, L. (2012). Gender inequality in
        deliberative participation. APSR 106(3), 533-547.
 
     Examples
     --------
     >>> import cpanalysis
     >>> data = cpanalysis.simulate(6, seed=3, elite_influence=[0, 0, 0, 1, 1, 1])
-    >>> res = cpanalysis.elite_dominance(data, n_perm=500)
-    >>> res[["community_id", "test", "level"]].shape
-    (6, 3)
-    >>> set(res["level"]) <= {"no signal", "some signals", "strong signals", "not assessable"}
+    >>> res = cpanalysis.elite_dominance(data, n_perm=500, n_boot=100)
+    >>> res[["community_id", "p_value", "q_value", "level", "elite_weight"]].shape
+    (6, 5)
+    >>> set(res["level"]) <= set(cpanalysis.dominance.LEVELS)
     True
     """
     s = resolve_settings(settings, **overrides)
@@ -232,43 +218,53 @@ def elite_dominance(data, *, settings: Settings | None = None, communities=None,
 
 
 def programme_dominance(data, *, settings: Settings | None = None, communities=None,
-                        result: pd.DataFrame | None = None, **overrides) -> pd.DataFrame:
-    """The programme's view: a pooled test over all communities and how many show each signal.
+                        analysis: dict | None = None, **overrides) -> pd.DataFrame:
+    """The programme's view: one pooled test, one elite weight, and how many communities read each level.
+
+    Parameters
+    ----------
+    data : Dataset
+    settings : Settings, optional
+    communities : list of str, optional
+    analysis : dict, optional
+        The output of :func:`cpanalysis.dominance.core.analyse` with the same settings, to reuse.
 
     Returns
     -------
     DataFrame
-        One row: ``n_communities``, ``n_gap_assessable``, ``mean_gap`` (over communities with a
-        gap), ``mean_gap_ci_low``/``high`` (bootstrap over communities), ``p_value`` (stratified
-        permutation test of the mean gap, labels relabelled within every testable community),
-        ``n_tested_alone``, ``n_pooled``, ``share_gap_signal``, ``share_counterfactual_differs``,
-        ``median_voice_parity``, and ``n_<level>`` for every reading level.
+        One row: ``n_communities``, ``n_in_test`` (communities with a test), ``z`` and ``p_value``
+        of the pooled test (Stouffer: ``sum z_c / sqrt(m)``, its null from independent
+        relabellings within every community, ``p = (b + 1) / (B + 1)``), ``elite_weight`` with
+        ``elite_weight_ci_low``/``_high`` (one weight for all communities: the summed
+        profile log-likelihoods; interval by resampling communities), ``n_in_weight``,
+        ``mean_gap`` (stratum-adjusted gaps) with a cluster-bootstrap interval,
+        ``share_counterfactual_differs``, ``median_voice_parity`` and ``n_<level>`` for every
+        reading level.
 
     Examples
     --------
     >>> import cpanalysis
     >>> data = cpanalysis.simulate(4, seed=3, elite_influence=0.0)
-    >>> programme_dominance(data, n_perm=200)["n_communities"].item()
+    >>> programme_dominance(data, n_perm=200, n_boot=50)["n_communities"].item()
     4
     """
     s = resolve_settings(settings, **overrides)
-    full = analyse(data, s, communities)
-    tab = full["table"] if result is None else result
-    probs = [p for c, p in full["problems"].items() if p.varying and p.n_elite_individual > 0]
-    res = pooled_permutation_test(probs, n_perm=s.n_perm, seed=_seed(s.seed, "programme", 4))
+    full = analysis if analysis is not None else analyse(data, s, communities)
+    s = full["settings"]
+    tab = full["table"]
+    res = programme_test(list(full["tests"].values()), n_perm=s.n_perm)
+    weight = programme_weight(list(full["curves"].values()), ci=s.ci, n_boot=s.n_boot,
+                              seed=_seed(s.seed, "programme", 5))
     gaps = tab["gap"].dropna().to_numpy(float)
-    rng = np.random.default_rng(_seed(s.seed, "programme", 5))
-    if gaps.size:
+    rng = np.random.default_rng(_seed(s.seed, "programme", 6))
+    if gaps.size and s.n_boot:
         boot = gaps[rng.integers(0, gaps.size, (s.n_boot, gaps.size))].mean(axis=1)
         lo, hi = np.quantile(boot, [(1 - s.ci) / 2, (1 + s.ci) / 2])
     else:
         lo = hi = np.nan
-    row = {"n_communities": len(tab), "n_gap_assessable": int(tab["gap_assessable"].sum()),
-           "mean_gap": float(gaps.mean()) if gaps.size else np.nan, "mean_gap_ci_low": lo, "mean_gap_ci_high": hi,
-           "p_value": res["p_value"], "n_in_test": res["n_communities"],
-           "n_tested_alone": int(tab["test"].isin(["exact", "random"]).sum()),
-           "n_pooled": int((tab["test"] == "pooled").sum()),
-           "share_gap_signal": float(tab["gap_signal"].astype("boolean").mean()),
+    row = {"n_communities": len(tab), "n_in_test": res["n_in_test"], "z": res["z"], "p_value": res["p_value"],
+           **weight, "mean_gap": float(gaps.mean()) if gaps.size else np.nan, "mean_gap_ci_low": lo,
+           "mean_gap_ci_high": hi,
            "share_counterfactual_differs": float(tab["counterfactual_differs"].astype("boolean").mean()),
            "median_voice_parity": float(tab["voice_parity"].median())}
     for level in LEVELS:

@@ -4,39 +4,62 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..settings import Settings
+from ..settings import Settings, resolve_settings
 
 __all__ = ["LEVELS", "reading_level"]
 
-#: Reading levels, from the weakest to the strongest, then "not assessable".
-LEVELS = ("no signal", "some signals", "strong signals", "not assessable")
+#: Reading levels, from the strongest sign of elite influence to none, then "cannot tell".
+LEVELS = ("clear sign", "some sign", "no sign", "cannot tell")
+
 
 def _true(v) -> bool:
     return v is True or (isinstance(v, (bool, np.bool_)) and bool(v))
 
 
+def _number(v) -> float:
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return np.nan
+    return v
+
+
 def reading_level(row: dict, settings: Settings | None = None) -> str:
-    """The reading level of one community from its signals.
+    """The reading level of one community from its combined test.
 
-    Rule (documented default):
+    Rule (thresholds are settings):
 
-    * ``not assessable``: neither the gap nor the voice signals could be computed;
-    * ``strong signals``: the gap test signals (p < alpha and gap > 0) and at least one other
-      signal agrees (the non-elite counterfactual would not put the same harm first, or a voice
-      signal: parity, proposals or adopted proposals);
-    * ``some signals``: the gap test signals alone, or at least one voice signal;
-    * ``no signal``: otherwise. A counterfactual that differs is reported but is not a signal on
-      its own (non-elite rankings are noisy; a different top choice happens often in inclusive
-      communities too).
+    * ``cannot tell``: the community could not be tested (no elite, or no stratum with both
+      elite and non-elite people with data); or the test found nothing (``q > alpha``) and its
+      detectability at strong influence is below ``min_detectability``: silence would mean
+      little;
+    * ``clear sign``: ``q_value <= alpha_clear``;
+    * ``some sign``: ``q_value <= alpha``;
+    * ``no sign``: otherwise.
+
+    A significant test is read as a sign whatever the detectability: the level of the test does
+    not depend on power. ``q_value`` is the Benjamini-Hochberg q-value of the community's own
+    test among the communities analysed, so a community is never flagged by its neighbours'
+    evidence (they only change how strict the threshold is).
+
+    Examples
+    --------
+    >>> reading_level({"q_value": 0.004, "detectability_strong": 0.2})
+    'clear sign'
+    >>> reading_level({"q_value": 0.3, "detectability_strong": 0.2})
+    'cannot tell'
+    >>> reading_level({"q_value": 0.3, "detectability_strong": 0.9})
+    'no sign'
     """
-    gap_ok = _true(row.get("gap_assessable"))
-    voice_ok = _true(row.get("voice_assessable"))
-    if not gap_ok and not voice_ok:
-        return "not assessable"
-    gap = _true(row.get("gap_signal"))
-    n_voice = sum(_true(row.get(k)) for k in ("voice_signal", "proposal_signal", "adopted_signal"))
-    if gap and (n_voice >= 1 or _true(row.get("first_differs"))):
-        return "strong signals"
-    if gap or n_voice >= 1:
-        return "some signals"
-    return "no signal"
+    s = resolve_settings(settings)
+    q = _number(row.get("q_value"))
+    if np.isnan(q):
+        return "cannot tell"
+    if q <= s.alpha_clear:
+        return "clear sign"
+    if q <= s.alpha:
+        return "some sign"
+    det = _number(row.get("detectability_strong"))
+    if np.isnan(det) or det < s.min_detectability:
+        return "cannot tell"
+    return "no sign"

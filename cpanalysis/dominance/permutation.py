@@ -1,4 +1,10 @@
-"""The elite proximity gap, its stratified permutation test and its bootstrap interval.
+"""The elite proximity gap alone and its stratified permutation test (one measure, one test).
+
+:func:`cpanalysis.elite_dominance` no longer reads communities from this test: it combines all the
+evidence in one test (:mod:`.combination`). This single-measure test stays as a documented
+reference (the benchmark times the combined assessment against it) and for users who want the
+gap of the unit-level alignments (elites against the mean of the other subgroups' units) tested
+on its own.
 
 The gap of a community is ``alignment(elites) - mean_u alignment(u)`` over the non-elite units
 ``u`` (see :func:`cpanalysis.dominance.signals.prepare_rankings`); with alignment = 1 - distance
@@ -19,7 +25,7 @@ import pandas as pd
 from .signals import ELITES
 
 __all__ = ["GapProblem", "gap_problem", "gap_statistic", "permutation_test", "pooled_permutation_test",
-           "bootstrap_gap", "p_value"]
+           "p_value"]
 
 _TOL = 1e-9
 
@@ -189,21 +195,3 @@ def pooled_permutation_test(problems: list, *, n_perm: int = 2000, seed=0) -> di
     null /= len(problems)
     return {"gap": float(obs), "p_value": p_value(null, float(obs), exact=False), "test": "pooled",
             "n_communities": len(problems), "n_used": n_perm}
-
-
-def bootstrap_gap(problem: GapProblem, *, n_boot: int = 1000, ci: float = 0.95, seed=0) -> tuple[float, float]:
-    """Percentile bootstrap interval of the gap: members resampled within the elite unit and within
-    each non-elite unit (the labels are kept)."""
-    rng = np.random.default_rng(seed)
-    elite = np.concatenate([d[:e] for d, e, _ in problem.strata] + [problem.elite_fixed])
-    d_elite = elite[rng.integers(0, elite.size, (n_boot, elite.size))].mean(axis=1)
-    unit_d = []
-    for unit, (fixed, sub) in problem.units.items():
-        parts = [fixed] + [d[e:] for d, e, g in problem.strata if sub is not None and g == sub]
-        vals = np.concatenate(parts)
-        if vals.size == 0:
-            continue
-        unit_d.append(vals[rng.integers(0, vals.size, (n_boot, vals.size))].mean(axis=1))
-    gaps = np.mean(unit_d, axis=0) - d_elite
-    lo, hi = np.quantile(gaps, [(1 - ci) / 2, (1 + ci) / 2])
-    return float(lo), float(hi)

@@ -500,7 +500,7 @@ def adjusted_ratio(counts: np.ndarray, elite: np.ndarray, subgroup: np.ndarray, 
     return obs / exp, float(lo), float(hi)
 
 
-def voice_signals(data, *, settings: Settings | None = None, communities=None,
+def voice_signals(data, *, settings: Settings | None = None, communities=None, intervals: bool = True,
                   **overrides) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Elite presence, voice and proposals at community meetings, and each subgroup's shares.
 
@@ -511,7 +511,8 @@ def voice_signals(data, *, settings: Settings | None = None, communities=None,
         elites), ``elite_presence_share`` (elite attendances / attendances),
         ``elite_voice_share`` (elite turns / turns with a known speaker), ``voice_parity``
         (voice share / presence share), ``parity_ci_low``, ``parity_ci_high`` (percentile
-        bootstrap over attendances, each with its number of turns), ``n_turns``,
+        bootstrap over attendances, each with its number of turns; NaN when ``intervals`` is
+        False; :func:`cpanalysis.elite_dominance` gives person-level intervals), ``n_turns``,
         ``n_proposals``, ``elite_proposal_share``, ``proposal_parity`` (proposal share / presence
         share), ``n_adopted``, ``elite_adopted_share`` (elite share of the proposals naming a
         decided harm), ``voice_note``. Per (community, subgroup): ``community_id``, ``subgroup``,
@@ -541,7 +542,7 @@ def voice_signals(data, *, settings: Settings | None = None, communities=None,
     turns = _table(data, "turns")
     decisions = _table(data, "decisions")
     meet = set(sessions.loc[sessions["format"].astype(str).isin(s.voice_formats), "session_id"].astype(str))
-    rng = np.random.default_rng(np.random.SeedSequence([s.seed, 7]))
+    import zlib
     decided = {}
     if decisions is not None:
         for c, h in zip(decisions["community_id"].astype(str), decisions["harm_id"].astype(str)):
@@ -621,7 +622,9 @@ def voice_signals(data, *, settings: Settings | None = None, communities=None,
             row["voice_parity"] = row["elite_voice_share"] / pres if pres > 0 else np.nan
             n_t, n_p = A["n_t"][ai], A["n_p"][ai]
             e = a_el
-            if pres > 0 and e.sum() and (~e).sum():
+            rng = np.random.default_rng(np.random.SeedSequence([s.seed, zlib.crc32(c.encode()), 7])) \
+                if intervals else None
+            if intervals and pres > 0 and e.sum() and (~e).sum():
                 te, tn = n_t[e], n_t[~e]
                 se = te[rng.integers(0, te.size, (s.n_boot, te.size))].sum(axis=1)
                 sn = tn[rng.integers(0, tn.size, (s.n_boot, tn.size))].sum(axis=1)
