@@ -25,7 +25,7 @@ import pandas as pd
 
 from .contract import FINAL_STATUSES, PLANNING_GROUP, TABLES
 from .problems import Problem, ProblemList, Source
-from .subgroups import SubgroupScheme
+from .subgroups import SubgroupScheme, group_labels
 
 __all__ = ["check_actions"]
 
@@ -113,8 +113,6 @@ def _session_facts(sessions: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _check_actions_table(actions, typed, raw, sources, scheme, problems) -> None:
-    from .validation import group_labels  # validation imports this module
-
     source = sources["actions"]
     sessions = _session_facts(typed.get("sessions"))
     if "session_id" in actions and len(sessions):

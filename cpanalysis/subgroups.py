@@ -109,3 +109,21 @@ def status_of(elite: pd.Series, marginalised: pd.Series) -> pd.Series:
     status = np.where(elite.fillna(False).astype(bool), "elite",
                       np.where(marginalised.fillna(False).astype(bool), "marginalised", "general"))
     return pd.Series(status, index=elite.index, dtype="string")
+
+
+#: Reasons for marginalisation that a group ranker or small group may be named after.
+KNOWN_MARGINALISED_REASONS = ("disability", "poorest", "minority", "displaced")
+
+
+def group_labels(scheme: SubgroupScheme, participants: pd.DataFrame | None) -> set[str]:
+    """Names a group ranker or a small group may carry: subgroups, statuses, marginalised reasons.
+
+    Examples
+    --------
+    >>> sorted(group_labels(SubgroupScheme.default(), None))[:3]
+    ['boys', 'disability', 'displaced']
+    """
+    labels = set(scheme.subgroups) | set(STATUS_GROUPS) | set(KNOWN_MARGINALISED_REASONS)
+    if participants is not None and "marginalised_reason" in participants:
+        labels |= set(participants["marginalised_reason"].dropna().astype(str))
+    return labels

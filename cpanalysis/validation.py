@@ -18,11 +18,10 @@ from .action_checks import check_actions
 from .contract import DERIVED_COLUMNS, TABLES, Column, Table
 from .io import near_name
 from .problems import Problem, ProblemList, Source
-from .subgroups import STATUS_GROUPS, SubgroupScheme
+from .subgroups import KNOWN_MARGINALISED_REASONS, STATUS_GROUPS, SubgroupScheme, group_labels
 
 TRUE_WORDS = {"true", "yes", "y", "1", "t", "1.0"}
 FALSE_WORDS = {"false", "no", "n", "0", "f", "0.0"}
-KNOWN_MARGINALISED_REASONS = ("disability", "poorest", "minority", "displaced")
 ID_COLUMN = {"communities": "community_id", "sessions": "session_id",
              "participants": "participant_id", "harms": "harm_id"}
 
@@ -288,14 +287,6 @@ def check_tables(
     _check_across_tables(typed, frames, sources, scheme, problems)
     check_actions(typed, frames, sources, scheme, problems)
     return typed
-
-
-def group_labels(scheme: SubgroupScheme, participants: pd.DataFrame | None) -> set[str]:
-    """Names a group ranker or a small group may carry: subgroups, statuses, marginalised reasons."""
-    labels = set(scheme.subgroups) | set(STATUS_GROUPS) | set(KNOWN_MARGINALISED_REASONS)
-    if participants is not None and "marginalised_reason" in participants:
-        labels |= set(participants["marginalised_reason"].dropna().astype(str))
-    return labels
 
 
 def _check_across_tables(typed, raw, sources, scheme: SubgroupScheme, problems: ProblemList) -> None:

@@ -95,7 +95,7 @@ def parity_interval(prep: Prepared, *, n_boot, seed: int, ci: float) -> tuple[np
     """Low and high ends of the parity interval of every (unit, subgroup) cell, flattened like the measures.
 
     ``n_boot`` replicates of the person-level bootstrap (an expanded percentile interval: the
-    percentiles at :math:`\\Phi(\\mp q)` with ``q`` from :func:`_expanded_multiplier`; replicates
+    percentiles at :math:`\\Phi(\\mp q)` with ``q`` from ``_expanded_multiplier``; replicates
     in which nobody of g was drawn give no parity and are left out), or with ``n_boot=None`` the
     normal approximation to that bootstrap's limit on the log scale, :math:`\\hat p \\exp(\\pm q
     \\hat\\sigma)` with :math:`\\hat\\sigma^2` the variance of the linearised log parity over the

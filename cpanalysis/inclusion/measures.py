@@ -11,7 +11,7 @@ are summed, and every share is a ratio of pooled counts, never a mean of session
 long, well attended meeting weighs more than a short one.
 
 The measures are computed by job in :mod:`.presence` (presence, representation), :mod:`.voice`
-(voice, parity, silence, interruptions), :mod:`.intervals` (parity intervals) and :mod:`.agenda`
+(voice, parity, silence, interruptions), :mod:`cpanalysis.inclusion.intervals` (parity intervals) and :mod:`.agenda`
 (proposals and uptake); this module puts them in one table and selects columns for each function.
 """
 

@@ -65,7 +65,7 @@ def presence_voice(data: pd.DataFrame, *, hidden_text: str, where: str, fig: Fig
     return fig
 
 
-def priorities(data: pd.DataFrame, *, hidden_text: str, fig: Figure | None = None, rect=None) -> Figure:
+def priorities_chart(data: pd.DataFrame, *, hidden_text: str, fig: Figure | None = None, rect=None) -> Figure:
     """Harms (rows) x groups (columns): each group's rank of each harm written in the cell, cells
     of a group's top priority filled; the harms the community chose are named first and marked."""
     groups = list(dict.fromkeys(data["group"]))

@@ -61,7 +61,7 @@ def chart_svg(section, settings, voice_where: str, uid_prefix: str = "c") -> str
     if section.chart == "presence_voice":
         picture = svg.presence_voice(data, section.alt, hidden_text=hidden, where=voice_where, uid=uid)
     elif section.chart == "priorities":
-        picture = svg.priorities(data, section.alt, hidden_text=hidden, uid=uid)
+        picture = svg.priorities_chart(data, section.alt, hidden_text=hidden, uid=uid)
     elif section.chart == "cycles":
         if data["cycle"].nunique() < 2 or "voice_share" not in data:
             return ""

@@ -143,7 +143,8 @@ def _second_page(story, info: dict) -> Figure:
 def community_pdf(data, communities, output, settings, *, analysis: dict) -> Path:
     """Write each community's story as two A4 pages to ``output`` (a PDF)."""
     from ..story import community_story
-    from . import _where, report_info
+    from .provenance import report_info
+    from .provenance import where_counted as _where
 
     about = report_info(data, settings)
     output = Path(output)

@@ -80,7 +80,7 @@ def presence_voice(data: pd.DataFrame, alt: str, *, hidden_text: str, where: str
     return _svg(left + bar_w + 70, height, alt, body, uid)
 
 
-def priorities(data: pd.DataFrame, alt: str, *, hidden_text: str, uid: str) -> str:
+def priorities_chart(data: pd.DataFrame, alt: str, *, hidden_text: str, uid: str) -> str:
     """Harms x groups: each group's rank of the harm in the cell; its top priority filled (green when
     the community chose it, orange when not); chosen harms named first, in bold."""
     groups = list(dict.fromkeys(data["group"]))
