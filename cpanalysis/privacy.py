@@ -373,7 +373,9 @@ def _pdf_text(raw: bytes) -> str:
         parts += [str(v) for v in (reader.metadata or {}).values()]
     except Exception:  # noqa: BLE001 - any unreadable PDF still gets the raw search below
         pass
-    chunks = [raw]
+    # literal strings outside the streams (the document's objects) and inside the inflated streams;
+    # a compressed stream's bytes are not text and would only give false findings
+    chunks = [re.sub(rb"stream\r?\n.*?\r?\nendstream", b"", raw, flags=re.S)]
     for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
         try:
             chunks.append(zlib.decompress(match.group(1)))
