@@ -24,6 +24,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 ## run: serve the dashboard on the bundled sample at http://localhost:$(PORT)
 run: $(VENV)/.installed-run
+	JUPYTER_CONFIG_PATH="$(CURDIR)/cpanalysis/resources/voila/config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	JUPYTER_PATH="$(CURDIR)/cpanalysis/resources/voila$${JUPYTER_PATH:+:$$JUPYTER_PATH}" MPLBACKEND=Agg \
 		$(BIN)/voila notebooks/dashboard.ipynb --port=$(PORT) --no-browser --Voila.ip=127.0.0.1 \
 		--template=cpanalysis --theme=light

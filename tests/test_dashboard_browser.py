@@ -63,7 +63,10 @@ def voila_env(downloads: Path) -> dict:
     env.update({"MPLBACKEND": "Agg", "CPANALYSIS_DATA": str(ROOT / "data" / "sample"),
                 "CPANALYSIS_DOWNLOADS": str(downloads),
                 "JUPYTER_PATH": os.pathsep.join(filter(None, [
-                    str(ROOT / "cpanalysis" / "resources" / "voila"), os.environ.get("JUPYTER_PATH")]))})
+                    str(ROOT / "cpanalysis" / "resources" / "voila"), os.environ.get("JUPYTER_PATH")])),
+                "JUPYTER_CONFIG_PATH": os.pathsep.join(filter(None, [
+                    str(ROOT / "cpanalysis" / "resources" / "voila" / "config"),
+                    os.environ.get("JUPYTER_CONFIG_PATH")]))})
     return env
 
 

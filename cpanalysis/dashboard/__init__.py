@@ -1,9 +1,10 @@
-"""The Voilà dashboard: a model (state and library calls), views (widgets only), and build_app().
+"""The Voilà dashboard: a model (state), library results, pages (overview, community), exports,
+views (widgets only), and build_app().
 
-``notebooks/dashboard.ipynb`` is two cells::
+``notebooks/dashboard.ipynb`` is one cell::
 
     from cpanalysis.dashboard import build_app
-    build_app()
+    build_app(show=True);
 """
 
 from .model import DashboardModel
