@@ -196,6 +196,7 @@ def test_one_persons_ranking_is_never_shown_or_exported(model):
 
 def test_elite_voice_is_hidden_when_fewer_than_five_elites_were_present(model):
     """Issue 12: C03's words said fewer than 5 elites were present while the signals gave parity 3.00."""
+    model.evidence_open = True
     model.community_id = "C03"
     dom = model.results.dominance()["table"].set_index("community_id")
     assert dom.loc["C03", "n_elite_present"] < 5
@@ -283,6 +284,12 @@ def test_build_app_reads_cpanalysis_data(monkeypatch, tiny_path, tmp_path):
     assert view.model.source == "tiny" and len(view.model.overview) == 2
     view.open_community(view.model.community_ids[1])
     assert view.tabs.selected_index == 1 and view.model.page.community_id == view.model.community_ids[1]
+
+
+def test_evidence_charts_are_drawn_when_the_panel_opens(model):
+    assert model.page.sections[-1].extra_charts == []
+    model.evidence_open = True
+    assert {c.name for c in model.page.sections[-1].extra_charts} >= {"heatmap", "alignment", "counterfactual"}
 
 
 def test_figures_do_not_touch_pyplot(shared):

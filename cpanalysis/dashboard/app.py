@@ -23,20 +23,20 @@ def default_path() -> str:
 
 
 def build_app(path: str | None = None, *, downloads: str | None = None, settings: Settings | None = None,
-              show: bool = False):
+              load: bool = True):
     """The dashboard widget for ``path`` (default :func:`default_path`).
 
-    With ``show=True`` the widget is displayed before the data are loaded, so the first load shows
-    its progress in words ("Loading 12 communities...").
+    With ``load=False`` the data are loaded by ``view.start()``: the notebook shows the widget
+    first, so the first load shows its progress in words ("Loading 12 communities...").
     """
     from .views import DashboardView
 
     model = DashboardModel(downloads=downloads, settings=settings)
     view = DashboardView(model)
-    if show:
-        from IPython.display import display
-
-        model.status = "Starting: reading the data..."
-        display(view)
-    model.load_path(path or default_path())
+    target = path or default_path()
+    view.start = lambda: model.load_path(target)
+    if load:
+        view.start()
+    else:
+        model.status = f"Starting: loading {os.path.basename(str(target).rstrip('/')) or 'the data'}..."
     return view

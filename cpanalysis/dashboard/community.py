@@ -213,9 +213,11 @@ def cycles_section(results: LibraryResults, cid: str, filters: Filters, group: s
     return Section("cycles", f"Change over planning cycles ({group})", sentences, note, chart=chart, table=rows)
 
 
-def evidence_section(results: LibraryResults, cid: str, filters: Filters, text: str) -> Section:
+def evidence_section(results: LibraryResults, cid: str, filters: Filters, text: str, *,
+                     charts: bool = True) -> Section:
+    """The statistics; its charts are drawn only when ``charts`` (the panel is open)."""
     s = results.settings
-    charts = []
+    drawn = []
     sentences = []
     analysis = results.dominance()
     dom = analysis["table"].assign(community_id=lambda t: t["community_id"].astype(str))
@@ -232,6 +234,10 @@ def evidence_section(results: LibraryResults, cid: str, filters: Filters, text: 
             sentences.append(f"{prefix}: hidden (it counts fewer than {s.min_count} elites).")
         elif line.strip():
             sentences.append(line)
+    if not charts:
+        return Section("evidence", "The evidence (statistics)", sentences,
+                       f"Charts count {scope_words(results.data, filters, cid)} The tests use every cycle.",
+                       table=row.T.reset_index().set_axis(["measure", "value"], axis=1) if len(row) else None)
     sessions = tuple(sessions_in(results.data, filters, cid)["session_id"].astype(str))
     ranked = results.group_rankings(sessions) if sessions else None
     safe = hide_small_counts(ranked, s) if ranked is not None else None
@@ -239,7 +245,7 @@ def evidence_section(results: LibraryResults, cid: str, filters: Filters, text: 
         sentences.append(f"The groups' rankings in these sessions are hidden (each counts fewer than "
                          f"{s.min_count} people).")
     elif safe is not None:
-        charts.append(figures.library_plot(
+        drawn.append(figures.library_plot(
             "heatmap", plot_subgroup_heatmap, (safe,),
             f"Heatmap: the rank each group gave each harm in {cid} ({filters.words()}; "
             f"{s.ranking_method}); every list of the group, elite members included.",
@@ -249,12 +255,12 @@ def evidence_section(results: LibraryResults, cid: str, filters: Filters, text: 
         align = align.rename(columns={"n_people_ranking": "n_members"})
         align = align[align["community_id"].astype(str) == cid].dropna(subset=["alignment"])
         if len(align):
-            charts.append(figures.library_plot("alignment", plot_alignment, (align, cid),
+            drawn.append(figures.library_plot("alignment", plot_alignment, (align, cid),
                                                f"Bar chart: how close the decision of {cid} is to each group's "
                                                "ranking (all cycles).", size=(5.6, 3.4)))
         cf = analysis["counterfactual"]
         if (cf["community_id"].astype(str) == cid).any():
-            charts.append(figures.library_plot("counterfactual", plot_counterfactual, (cf, cid),
+            drawn.append(figures.library_plot("counterfactual", plot_counterfactual, (cf, cid),
                                                f"Chart: what the groups without the elites would have chosen in "
                                                f"{cid}, against the decision.", size=(5.6, 3.4),
                                                labels=harm_labels(results.data)))
@@ -263,7 +269,7 @@ def evidence_section(results: LibraryResults, cid: str, filters: Filters, text: 
         people = rows_of(indiv, filters, community=cid)
         if len(people) >= s.min_count:
             curve = lorenz_curve(people["turns"].to_numpy())
-            charts.append(figures.lorenz("lorenz", curve, f"Who did the talking? Gini {curve.attrs.get('gini', float('nan')):.2f}",
+            drawn.append(figures.lorenz("lorenz", curve, f"Who did the talking? Gini {curve.attrs.get('gini', float('nan')):.2f}",
                                          f"Lorenz curve of speaking turns among the {len(people)} people who "
                                          f"attended in {cid} ({filters.words()})."))
     elif "individuals" in results.missing:
@@ -271,17 +277,18 @@ def evidence_section(results: LibraryResults, cid: str, filters: Filters, text: 
     return Section("evidence", "The evidence (statistics)", sentences,
                    f"Charts count {scope_words(results.data, filters, cid)} The tests use every cycle.",
                    table=row.T.reset_index().set_axis(["measure", "value"], axis=1) if len(row) else None,
-                   extra_charts=charts)
+                   extra_charts=drawn)
 
 
-def community_page(results: LibraryResults, cid: str, filters: Filters) -> CommunityPage:
-    """The whole page of one community (already safe)."""
+def community_page(results: LibraryResults, cid: str, filters: Filters, *, evidence_charts: bool = True
+                   ) -> CommunityPage:
+    """The whole page of one community (already safe); the evidence's charts when ``evidence_charts``."""
     data = results.data
     names = dict(zip(data.communities["community_id"].astype(str), data.communities.get(
         "name", data.communities["community_id"]).astype(str)))
     reading_sec, level, text = reading_section(results, cid)
     sections = [decision_section(results, cid), voices_section(results, cid, filters),
                 priorities_section(results, cid, filters), reading_sec, cycles_section(results, cid, filters),
-                evidence_section(results, cid, filters, text)]
+                evidence_section(results, cid, filters, text, charts=evidence_charts)]
     return CommunityPage(cid, f"{cid} - {names.get(cid, cid)}", level, scope_words(data, filters, cid),
                          sections, text)

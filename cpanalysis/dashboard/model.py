@@ -52,6 +52,7 @@ class DashboardModel(t.HasTraits):
     session_id = t.Unicode("")
     settings = t.Instance(Settings, kw={})
     small_counts_confirmed = t.Bool(False, help="the user ticked 'show counts below 5 anyway'")
+    evidence_open = t.Bool(False, help="the evidence panel is open (its charts are drawn only then)")
 
     # ---- outputs ------------------------------------------------------------------------------
     source = t.Unicode("")
@@ -256,6 +257,11 @@ class DashboardModel(t.HasTraits):
         self._update_community()
 
     # ================================================================= one community
+    @t.observe("evidence_open")
+    def _on_evidence(self, change) -> None:
+        if self.data is not None and not self._quiet and change["new"]:
+            self._update_community()
+
     @t.observe("community_id")
     def _on_community(self, change) -> None:
         if self.data is not None and not self._quiet:
@@ -265,7 +271,8 @@ class DashboardModel(t.HasTraits):
         start = time.perf_counter()
         cid = self.community_id
         with self.working("community", words=f"Computing {cid}..." if cid else ""):
-            self.page = community_page(self.results, cid, self.filters) if cid else None
+            self.page = community_page(self.results, cid, self.filters, evidence_charts=self.evidence_open) \
+                if cid else None
         self.timings = {**self.timings, "community_s": time.perf_counter() - start}
         sessions = sessions_in(self.data, self.filters, cid)["session_id"].astype(str).tolist() if cid else []
         self.session_ids = sessions
@@ -302,8 +309,10 @@ class DashboardModel(t.HasTraits):
 
     # ================================================================= export
     def charts(self) -> dict:
-        """Every chart on the community page (and the overview chart), by name."""
+        """Every chart of the community page, the evidence's included (and the overview chart)."""
         out = {}
+        if self.page is not None and not self.evidence_open:
+            self.evidence_open = True  # exports hold every chart, so draw the evidence
         if self.overview_chart is not None:
             out["overview_priorities"] = self.overview_chart
         if self.page is not None:

@@ -198,8 +198,15 @@ class CommunityView(w.VBox):
         self.picker.add_class("cp-community-picker")
         self.body = w.HTML()
         self.body.add_class("cp-community")
+        self.evidence = w.HTML()
+        self.evidence.add_class("cp-evidence")
+        self.accordion = w.Accordion(children=[self.evidence], selected_index=None)
+        self.accordion.set_title(0, "The evidence (statistics, tests, detailed charts): click to open")
+        self.accordion.add_class("cp-evidence-panel")
+        self.accordion.observe(lambda change: setattr(model, "evidence_open", change["new"] == 0),
+                               names="selected_index")
         glossary = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in GLOSSARY.items())
-        super().__init__([self.picker, self.body,
+        super().__init__([self.picker, self.body, self.accordion,
                           w.HTML(f"<details class='cp-glossary'><summary><b>Words used here</b></summary>"
                                  f"<ul>{glossary}</ul></details>")])
         model.observe(self._redraw, names=["page", "busy"])
@@ -210,9 +217,11 @@ class CommunityView(w.VBox):
         busy = "community" in self.model.busy
         if page is None:
             self.body.value = panel("community", busy, "<p>No community matches the filters.</p>")
+            self.evidence.value = ""
             return
         parts = [f"<h2>{html.escape(page.title)} {badge_html(page.level)}</h2>",
                  f"<p class='cp-scope'>{html.escape(page.scope)}</p>"]
+        evidence = ""
         for section in page.sections:
             inner = [f"<p class='cp-scope'>{html.escape(section.scope)}</p>"]
             if section.key == "evidence":
@@ -223,15 +232,14 @@ class CommunityView(w.VBox):
             for chart in ([section.chart] if section.chart else []) + section.extra_charts:
                 inner.append(f"<div class='cp-chart cp-chart-{chart.name}'>{chart.svg}</div>")
             if section.table is not None and section.key not in ("voices", "cycles"):
-                inner.append(table_html(section.table))
-            body = "".join(inner)
+                inner.append(table_html(section.table, max_rows=None))
             if section.key == "evidence":
-                parts.append(f"<details class='cp-section cp-evidence'><summary><h3 style='display:inline'>"
-                             f"{html.escape(section.heading)}</h3></summary>{body}</details>")
+                evidence = "".join(inner)
             else:
                 parts.append(f"<div class='cp-section cp-section-{section.key}'><h3>{html.escape(section.heading)}"
-                             f"</h3>{body}</div>")
+                             f"</h3>{''.join(inner)}</div>")
         self.body.value = panel("community", busy, "".join(parts))
+        self.evidence.value = panel("evidence", busy, evidence)
 
 
 class SessionView(w.VBox):
