@@ -133,7 +133,9 @@ def priorities_section(results: LibraryResults, cid: str, filters: Filters) -> S
         else:
             sentences.append(f"{who} put {r.top_harm_label} first; the community did not choose it.")
     alt = f"Chart: each group's first harm in {cid}, green if the community chose it. " + " ".join(sentences)
-    chart = figures.priorities_grid("priorities", prio, {}, f"Each group's first harm, {cid}", alt)
+    # one community: a row per group, one column, so every harm's name fits
+    by_group = prio.assign(community_id=prio["subgroup"], subgroup="first harm")
+    chart = figures.priorities_grid("priorities", by_group, {}, f"Each group's first harm, {cid}", alt)
     table = prio[["subgroup", "n_people_ranking", "top_harm_label", "top_harm_position"]]
     return Section("priorities", "What each group wanted and where it landed", sentences, note,
                    chart=chart, table=table)

@@ -128,9 +128,11 @@ def priorities_grid(name: str, table: pd.DataFrame, row_labels: dict[str, str], 
     grey = hidden or no ranking); rows are communities, columns groups (``group_priorities`` output)."""
     rows = list(dict.fromkeys(table["community_id"]))
     groups = list(dict.fromkeys(table["subgroup"]))
+    chars = 18 if len(groups) > 1 else 40  # one column (one community's groups): room for the whole name
 
     def draw():
-        fig = Figure(figsize=(2.2 + 1.55 * len(groups), 0.9 + 0.42 * len(rows)))
+        width = 1.55 if len(groups) > 1 else 3.6
+        fig = Figure(figsize=(2.2 + width * len(groups), 1.2 + 0.42 * len(rows)))
         ax = fig.add_subplot()
         tips = {}
         cells = table.set_index(["community_id", "subgroup"])
@@ -154,7 +156,7 @@ def priorities_grid(name: str, table: pd.DataFrame, row_labels: dict[str, str], 
                 ax.add_patch(rect)
                 words = "hidden or no ranking" if hidden else f"{label} ({'chosen' if chosen else 'not chosen'})"
                 tips[gid] = f"{cid}, {group}: {words}"
-                short = "–" if hidden else _short(str(label))
+                short = "–" if hidden else _short(str(label), chars)
                 ax.text(j + 0.48, i + 0.45, short, ha="center", va="center", fontsize=8,
                         color="black" if hidden or not chosen else "white")
         ax.set_xlim(0, len(groups))
@@ -170,8 +172,8 @@ def priorities_grid(name: str, table: pd.DataFrame, row_labels: dict[str, str], 
                    matplotlib.patches.Patch(facecolor=OKABE_ITO["orange"], hatch="///",
                                             label="their first harm was not chosen"),
                    matplotlib.patches.Patch(facecolor=OKABE_ITO["grey"], label="hidden (small count) or no ranking")]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3, fontsize=8,
-                  frameon=False)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3 if len(groups) > 2 else 1,
+                  fontsize=8, frameon=False)
         return fig, tips
     return Chart(name, alt, draw)
 

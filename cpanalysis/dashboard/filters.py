@@ -22,7 +22,7 @@ class Filters:
     >>> Filters(cycle="1", session_format="planning_group").words()
     'cycle 1, planning groups only'
     >>> Filters().words()
-    'no filter (all districts, cycles and session formats)'
+    'all districts, cycles and session formats'
     """
 
     district: str = ALL
@@ -47,7 +47,7 @@ class Filters:
             parts.append(f"cycle {self.cycle}")
         if self.session_format != ALL:
             parts.append(f"{FORMAT_WORDS.get(self.session_format, self.session_format)} only")
-        return ", ".join(parts) if parts else "no filter (all districts, cycles and session formats)"
+        return ", ".join(parts) if parts else "all districts, cycles and session formats"
 
     def active(self) -> bool:
         return (self.district, self.cycle, self.session_format) != (ALL, ALL, ALL)

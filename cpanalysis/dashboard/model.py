@@ -269,7 +269,7 @@ class DashboardModel(t.HasTraits):
 
     def _update_community(self) -> None:
         start = time.perf_counter()
-        cid = self.community_id
+        cid = self.community_id if self.community_id in self.community_ids else ""
         with self.working("community", words=f"Computing {cid}..." if cid else ""):
             self.page = community_page(self.results, cid, self.filters, evidence_charts=self.evidence_open) \
                 if cid else None

@@ -3,6 +3,7 @@ words, and a checked change (out-of-range values refused with the message Settin
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 
 from cpanalysis import Settings
@@ -24,10 +25,15 @@ def setting_rows() -> list[dict]:
     out = []
     for f in fields(Settings):
         meta = f.metadata
-        out.append({"name": f.name, "label": meta["label"], "meaning": meta["meaning"].replace("``", ""),
+        out.append({"name": f.name, "label": meta["label"], "meaning": _plain(meta["meaning"]),
                     "kind": meta["kind"] or ("int" if isinstance(f.default, int) else "float"),
                     "low": meta["low"], "high": meta["high"], "default": f.default})
     return out
+
+
+def _plain(text: str) -> str:
+    """Docstring markup removed (``code``, :func:`name`)."""
+    return re.sub(r":\w+:`~?([^`]+)`", r"\1", text).replace("``", "")
 
 
 def choices(name: str) -> list:

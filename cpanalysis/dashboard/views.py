@@ -34,6 +34,7 @@ CSS = """
 .cp-panel[aria-busy="true"] .cp-busy-note { display: inline; color: #8a4b00; font-weight: bold; }
 .cp-svg { width: 100%; height: auto; max-width: 760px; display: block; }
 .cp-wide .cp-svg { max-width: 1000px; }
+.cp-chart-priorities .cp-svg, .cp-chart-lorenz .cp-svg { max-width: 520px; }
 .cp-headlines li { font-size: 16px; margin: 2px 0; }
 .cp-badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; font-weight: bold;
             border: 1px solid #333; white-space: nowrap; }
