@@ -70,6 +70,8 @@ def test_every_reading_level_has_a_badge():
 
 def test_model_numbers_equal_the_library_with_default_settings(shared, dataset):
     """The dashboard shows what the library computes with cpanalysis.Settings() (issue 10)."""
+    from cpanalysis.story import community_story
+
     assert shared.settings == cpanalysis.Settings()
     dom = cpanalysis.elite_dominance(dataset)  # library, default settings
     levels = dict(zip(dom["community_id"].astype(str), dom["level"]))
@@ -77,29 +79,28 @@ def test_model_numbers_equal_the_library_with_default_settings(shared, dataset):
     labels = dict(zip(dataset.harms["harm_id"], dataset.harms["label"]))
     firsts = {str(c): labels[d.split(" > ")[0]] for c, d in zip(dom["community_id"], dom["decision"])}
     assert dict(zip(shared.overview["community_id"], shared.overview["decision"])) == firsts
-    cf = cpanalysis.counterfactual_decisions(dataset)
-    from cpanalysis.dominance.core import analyse
-
-    library = analyse(dataset, cpanalysis.Settings())
-    pd.testing.assert_frame_equal(shared.results.dominance()["counterfactual"], cf)
+    # counterfactual order: the analysis behind the evidence is the library's
+    pd.testing.assert_frame_equal(shared.results.dominance()["counterfactual"],
+                                  cpanalysis.counterfactual_decisions(dataset))
     part = cpanalysis.participation(dataset, level="community")
+    overview = shared.overview.set_index("community_id")
     for cid in ("C01", "C03", "C12"):
         shared.community_id = cid
-        voices = next(s for s in shared.page.sections if s.key == "voices").table
-        expected = cpanalysis.suppress_small(part[part["community_id"] == cid], threshold=5)
-        mine = voices.set_index("subgroup")["parity"]
-        theirs = expected.set_index("subgroup")["parity"]
-        pd.testing.assert_series_equal(mine.astype("Float64"), theirs.reindex(mine.index).astype("Float64"),
-                                       check_names=False)
-        # each group's top harm: the alignment table of the library (where the group is big enough)
-        prio = next(s for s in shared.page.sections if s.key == "priorities").table.set_index("subgroup")
-        align = library["alignment"][library["alignment"]["community_id"] == cid].set_index("unit")
-        for unit, row in align.iterrows():
-            shown = prio.loc[unit, "top_harm_label"]
-            if row["source"] == "individual" and row["n_members"] < 5:
-                assert pd.isna(shown), (cid, unit)
-            else:
-                assert shown == " / ".join(labels[h] for h in row["top_harm"].split(" / ")), (cid, unit)
+        story = community_story(dataset, cid)  # the library's story, default settings
+        page = {s.key: s for s in shared.page.sections}
+        assert [tuple(page[k].sentences[:len(s.sentences)]) for k, s in zip(page, story.sections)] == [
+            s.sentences for s in story.sections]
+        assert shared.page.level == story.level
+        # each group's top harm: the story's (groups of fewer than 5 are hidden in both)
+        prio = shared.results and __import__("cpanalysis.dashboard.overview", fromlist=["x"]).group_priorities(
+            shared.results, [cid])
+        shown = dict(zip(prio["subgroup"], prio["top_harm_label"]))
+        assert {g: t for g, t in shown.items() if isinstance(t, str)} == story.top_harms
+        # parities of the overview: the library's participation, suppressed the same way
+        rows = cpanalysis.suppress_small(part[part["community_id"] == cid], threshold=5)
+        lowest = rows.dropna(subset=["parity"]).sort_values("parity", kind="stable").iloc[0]
+        assert overview.loc[cid, "lowest_parity_subgroup"] == lowest["subgroup"]
+        assert overview.loc[cid, "lowest_parity"] == pytest.approx(lowest["parity"])
 
 
 def test_selecting_a_community_changes_the_page(shared):
@@ -108,22 +109,25 @@ def test_selecting_a_community_changes_the_page(shared):
     shared.community_id = "C05"
     assert shared.page.community_id == "C05" and shared.page is not before
     assert shared.page.sections[1].chart.svg != before.sections[1].chart.svg
-    assert "C05" in shared.page.scope
+    assert shared.page.title.startswith("C05")
     decided = set(shared.data.decisions.loc[shared.data.decisions["community_id"] == "C05", "harm_id"])
     labels = dict(zip(shared.data.harms["harm_id"], shared.data.harms["label"]))
-    assert set(shared.page.sections[0].table["harm"]) == {labels[h] for h in decided}
+    assert all(labels[h] in " ".join(shared.page.sections[0].sentences) for h in decided)
 
 
 def test_sentences_and_chart_agree(shared):
-    """The page's words and its chart come from one safe table (issue 12: same shares)."""
+    """The page's words and its chart come from the same story data (issue 12: same shares, same top harm)."""
     shared.community_id = "C01"
     voices = shared.page.sections[1]
-    for row in voices.table.itertuples():
-        if pd.notna(row.presence_share) and pd.notna(row.voice_share_turns):
-            words = f"{row.subgroup.capitalize()} were {row.presence_share:.0%} of those present and took " \
-                    f"{row.voice_share_turns:.0%} of the speaking turns."
-            assert words in voices.sentences
-            assert f"{row.subgroup}: {row.presence_share:.0%} of present" in voices.chart.svg
+    assert "community meetings" in voices.scope
+    svg = voices.chart.svg
+    text = " ".join(voices.sentences)
+    for group, share in (("girls", "8%"), ("elites", "17%")):
+        assert f"{group}: {share} of present" in svg
+        assert f"{share} of the people present" in text
+    priorities = shared.page.sections[2]
+    assert "Girls put Teenage pregnancy first" in " ".join(priorities.sentences)
+    assert "girls: Teenage pregnancy ranked 1" in priorities.chart.svg
 
 
 def test_filters_reach_every_panel_or_the_panel_says_it_ignores_them(model):
@@ -198,13 +202,12 @@ def test_elite_voice_is_hidden_when_fewer_than_five_elites_were_present(model):
     """Issue 12: C03's words said fewer than 5 elites were present while the signals gave parity 3.00."""
     model.evidence_open = True
     model.community_id = "C03"
-    dom = model.results.dominance()["table"].set_index("community_id")
-    assert dom.loc["C03", "n_elite_present"] < 5
-    evidence = model.page.sections[-1]
-    text = "\n".join(evidence.sentences)
-    assert "3.00" not in text and "hidden (it counts fewer than 5 elites)" in text
-    assert evidence.table.set_index("measure").loc["voice_parity", "value"] is pd.NA or pd.isna(
-        evidence.table.set_index("measure").loc["voice_parity", "value"])
+    dom = model.results.story()["dominance"]
+    assert dom.loc["C03", "n_elite_present"] < 5 and dom.loc["C03", "voice_parity"] == pytest.approx(3.0, abs=0.01)
+    words = " ".join(" ".join(s.sentences) for s in model.page.sections)
+    assert "3.00" not in words and "Fewer than 5 elites were present" in words
+    evidence = model.page.sections[-1].table.set_index("measure")["value"]
+    assert pd.isna(evidence["voice_parity"]) and pd.isna(evidence["elite_voice_share"])
 
 
 def test_exports_carry_context_no_staff_names_no_paths(model, sample_path):
@@ -250,12 +253,12 @@ def test_export_writes_files(shared, kind, suffix):
 def test_shown_and_exported_tables_are_suppressed(model):
     model.small_counts_confirmed = False
     model.settings = model.settings.replace(min_count=10_000)  # every count below: all hidden
-    voices = model.page.sections[1].table
-    assert voices["n_attendees"].isna().all() and voices["presence_share"].isna().all()
+    voices = model.page.sections[1]
+    assert "%" not in " ".join(voices.sentences) and "%" not in voices.table.to_string()
+    assert voices.chart is None or "% of present" not in voices.chart.svg
     assert model.overview["n_turns_unit"].isna().all()
     exported = pd.read_csv(next(p for p in model.export("csv") if p.name == "overview.csv"))
     assert exported["n_attendees_unit"].isna().all()
-    assert all("hidden" in s or "fewer than" in s for s in model.page.sections[1].sentences)
 
 
 def test_bad_upload_gives_a_problems_table(model, broken_path):
@@ -289,7 +292,7 @@ def test_build_app_reads_cpanalysis_data(monkeypatch, tiny_path, tmp_path):
 def test_evidence_charts_are_drawn_when_the_panel_opens(model):
     assert model.page.sections[-1].extra_charts == []
     model.evidence_open = True
-    assert {c.name for c in model.page.sections[-1].extra_charts} >= {"heatmap", "alignment", "counterfactual"}
+    assert {c.name for c in model.page.sections[-1].extra_charts} >= {"alignment", "counterfactual", "lorenz"}
 
 
 def test_figures_do_not_touch_pyplot(shared):

@@ -178,6 +178,55 @@ def priorities_grid(name: str, table: pd.DataFrame, row_labels: dict[str, str], 
     return Chart(name, alt, draw)
 
 
+def rank_heatmap(name: str, table: pd.DataFrame, title: str, alt: str) -> Chart:
+    """The rank each group gave each harm (1 = its first), harms of the decision marked; hidden groups
+    grey. ``table``: the story's ``priorities`` chart data (group, harm, rank, in_decision,
+    decision_priority, hidden)."""
+    groups = list(dict.fromkeys(table["group"]))
+    order = table.drop_duplicates("harm").assign(
+        key=lambda t: [(0, p) if pd.notna(p) else (1, 0) for p in t["decision_priority"]])
+    harms = order.sort_values("key", kind="stable")["harm"].tolist()
+    decided = dict(zip(order["harm"], order["decision_priority"]))
+    cells = table.set_index(["harm", "group"])
+    n_harms = len(harms)
+
+    def draw():
+        fig = Figure(figsize=(3.4 + 0.95 * len(groups), 1.0 + 0.42 * len(harms)))
+        ax = fig.add_subplot()
+        tips = {}
+        for i, harm in enumerate(harms):
+            for j, group in enumerate(groups):
+                cell = cells.loc[(harm, group)] if (harm, group) in cells.index else None
+                if isinstance(cell, pd.DataFrame):
+                    cell = cell.iloc[0]
+                rank = None if cell is None or bool(cell["hidden"]) or pd.isna(cell["rank"]) else int(cell["rank"])
+                shade = OKABE_ITO["grey"] if rank is None else matplotlib.colormaps["Blues"](
+                    0.25 + 0.7 * (1 - (rank - 1) / max(n_harms - 1, 1)))
+                rect = matplotlib.patches.Rectangle((j, i), 0.96, 0.92, facecolor=shade, edgecolor="white")
+                gid = f"{name}-{i}-{j}"
+                rect.set_gid(gid)
+                ax.add_patch(rect)
+                tips[gid] = f"{group}: {harm} " + ("hidden (small count)" if rank is None else f"ranked {rank}")
+                ax.text(j + 0.48, i + 0.46, "–" if rank is None else str(rank), ha="center", va="center",
+                        fontsize=10, color="white" if rank is not None and rank <= n_harms / 2 else "black")
+        ax.set_xlim(0, len(groups))
+        ax.set_ylim(n_harms, 0)
+        ax.set_xticks(np.arange(len(groups)) + 0.48, labels=groups, fontsize=10)
+        ax.xaxis.tick_top()
+        labels = [(f"{_short(h, 30)}  [chosen {int(decided[h])}]" if pd.notna(decided.get(h)) else _short(h, 30))
+                  for h in harms]
+        ax.set_yticks(np.arange(n_harms) + 0.46, labels=labels, fontsize=9)
+        for tick, harm in zip(ax.get_yticklabels(), harms):
+            if pd.notna(decided.get(harm)):
+                tick.set_fontweight("bold")
+        ax.tick_params(length=0)
+        for side in ax.spines.values():
+            side.set_visible(False)
+        ax.set_title(title, fontsize=11, loc="left", pad=22)
+        return fig, tips
+    return Chart(name, alt, draw)
+
+
 def _short(label: str, width: int = 18) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 

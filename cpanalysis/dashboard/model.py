@@ -169,7 +169,7 @@ class DashboardModel(t.HasTraits):
                 self.formats = [ALL] + sorted(data.sessions["format"].dropna().astype(str).unique().tolist())
                 self.district, self.cycle, self.session_format = ALL, ALL, ALL
                 self.problems = None
-                self.results.dominance()  # the heavy part, once per dataset and settings
+                self.results.story()  # the heavy part, once per dataset and settings
                 self.sort_columns = list(COLUMNS)
                 self.community_id = ""
             finally:
@@ -222,7 +222,7 @@ class DashboardModel(t.HasTraits):
             return
         with self.working("overview", "community", "session", words="Recomputing with the new settings..."):
             self.results = LibraryResults(self.data, self.settings)
-            self.results.dominance()
+            self.results.story()
         self._update_overview()
 
     # ================================================================= programme overview
@@ -240,7 +240,7 @@ class DashboardModel(t.HasTraits):
             self.overview = table.reset_index(drop=True)
             self.headlines = headlines(self.results, self.overview, self.filters)
             shown = self.overview["community_id"].head(40)
-            prio = group_priorities(self.results, shown)
+            prio = group_priorities(self.results, shown, self.filters)
             self.overview_chart = figures.priorities_grid(
                 "overview_priorities", prio, {c: c for c in shown},
                 "Each group's first harm: chosen by the community or not",
@@ -362,13 +362,8 @@ class DashboardModel(t.HasTraits):
         return paths
 
     def story_text(self) -> str:
-        """The community page in words (every section's sentences, the evidence last)."""
-        if self.page is None:
-            return "No community is selected."
-        lines = [self.page.title, self.page.scope, ""]
-        for section in self.page.sections:
-            lines += [section.heading, f"({section.scope})", *section.sentences, ""]
-        return "\n".join(lines)
+        """The community's story in words (the story module's text, as the reports print it)."""
+        return self.page.text if self.page is not None else "No community is selected."
 
 
 def _unpack(files: list[tuple[str, bytes]], folder: Path) -> Path:

@@ -32,8 +32,8 @@ COLUMNS = {
     "reading": ("Elite influence", "The reading of whether the elites shaped the choice of harms "
                 "(all cycles and sessions: the decision is the final one)."),
     "decision": ("First harm chosen", "The harm the community put first in its plan."),
-    "girls_top": ("Girls' first harm", "The harm girls ranked first (girls' own lists; elite girls are "
-                  "counted with the elites), and whether the community chose it."),
+    "girls_top": ("Girls' first harm", "The harm girls put first (every list girls made, in the filters; "
+                  "elite girls are counted with the elites), and whether the community chose it."),
     "n_attendees_unit": ("Attendances", "How many times people came to sessions (in the filters)."),
     "n_turns_unit": ("Speaking turns", "How many times someone spoke (in the filters)."),
     "lowest_parity_subgroup": ("Heard least", "The group whose share of speaking turns was smallest "
@@ -59,32 +59,38 @@ def harm_labels(data) -> dict[str, str]:
     return dict(zip(data.harms["harm_id"].astype(str), data.harms["label"].astype(str)))
 
 
-def group_priorities(results: LibraryResults, communities=None) -> pd.DataFrame:
+def group_priorities(results: LibraryResults, communities=None, filters: Filters | None = None) -> pd.DataFrame:
     """Each group's top harm against the decision, one row per community x group (already safe).
 
-    From the dominance analysis's alignment table, the same lists the reading uses: each group's
-    non-elite members, elites as their own group. A top harm from fewer than ``min_count``
-    individual rankers is hidden (``n_people_ranking``); lists made by a group together are shown.
-
-    Columns: ``community_id``, ``subgroup``, ``n_people_ranking``, ``top_harm``, ``top_harm_label``,
+    The community story's groups and lists (:func:`cpanalysis.story.story_analysis`: elites as one
+    group, every list a group made), for the sessions the filters keep; the decision is the final one.
+    Columns: ``community_id``, ``subgroup``, ``n_people_ranking``, ``top_harm_label``,
     ``top_harm_position`` (its place in the decision, NA = not chosen), ``top_harm_in_decision``.
     """
-    align = results.dominance()["alignment"]
+    filters = filters or Filters()
+    analysis = results.story(None if filters.cycle == ALL else filters.cycle, filters.formats)
+    ranks = analysis.get("rankings")
+    columns = ["community_id", "subgroup", "n_people_ranking", "top_harm_label", "top_harm_position",
+               "top_harm_in_decision"]
+    if ranks is None or ranks.empty:
+        return pd.DataFrame(columns=columns)
+    ranks = ranks.assign(community_id=ranks["community_id"].astype(str))
     if communities is not None:
-        align = align[align["community_id"].isin(list(communities))]
-    labels = harm_labels(results.data)
-    out = pd.DataFrame({
-        "community_id": align["community_id"].astype(str).to_numpy(),
-        "subgroup": align["unit"].astype(str).to_numpy(),
-        "source": align["source"].astype(str).to_numpy(),
-        "n_people_ranking": pd.array([int(n) if s == "individual" else pd.NA
-                                      for n, s in zip(align["n_members"], align["source"])], dtype="Int64"),
-        "top_harm": align["top_harm"].astype(str).to_numpy(),
-        "top_harm_label": [" / ".join(labels.get(h, h) for h in str(t).split(" / ")) for t in align["top_harm"]],
-        "top_harm_position": pd.array([pd.NA if pd.isna(p) else int(p) for p in align["top_harm_priority"]],
-                                      dtype="Int64"),
-    })
-    out["top_harm_in_decision"] = out["top_harm_position"].notna().astype("boolean")
+        ranks = ranks[ranks["community_id"].isin([str(c) for c in communities])]
+    top = ranks[ranks["rank"] == 1]
+    rows = []
+    for (cid, group), part in top.groupby(["community_id", "subgroup"], sort=False, observed=True):
+        decided = list(analysis["decisions"].get(cid, {}).get("harms", ()))
+        positions = [decided.index(h) + 1 for h in part["harm_id"] if h in decided]
+        rows.append({"community_id": cid, "subgroup": group, "n_people_ranking": part["n_people"].iloc[0],
+                     "top_harm_label": " / ".join(part["label"].astype(str)),
+                     "top_harm_position": min(positions) if positions else pd.NA,
+                     "top_harm_in_decision": bool(positions) if decided else pd.NA})
+    out = pd.DataFrame(rows, columns=columns)
+    out["n_people_ranking"] = out["n_people_ranking"].astype("Int64")
+    out["top_harm_position"] = out["top_harm_position"].astype("Int64")
+    out["top_harm_in_decision"] = out["top_harm_in_decision"].astype("boolean")
+    out["top_harm"] = out["top_harm_label"]
     return hide_small_counts(out, results.settings)
 
 
@@ -96,13 +102,10 @@ def overview_table(results: LibraryResults, filters: Filters) -> pd.DataFrame:
     if filters.district != ALL and "district" in out:
         out = out[out["district"].astype(str) == filters.district]
     out = out.set_index("community_id", drop=False)
-    dom = results.dominance()["table"].assign(community_id=lambda t: t["community_id"].astype(str))
-    dom = dom.set_index("community_id")
-    out["reading"] = dom["level"].reindex(out.index).astype(object)
-    labels = harm_labels(data)
-    out["decision"] = [labels.get(str(d).split(" > ")[0], "") if isinstance(d, str) and d else "no decision"
-                       for d in dom["decision"].reindex(out.index)]
-    prio = group_priorities(results, out.index)
+    out["reading"] = results.levels().reindex(out.index).astype(object)
+    decisions = results.story()["decisions"]
+    out["decision"] = [(decisions.get(c, {}).get("labels") or ("no decision",))[0] for c in out.index]
+    prio = group_priorities(results, out.index, filters)
     girls = prio[prio["subgroup"] == "girls"].set_index("community_id")
     out["girls_top"] = [_girls_words(girls, c, s) for c in out.index]
     level = filters.level
@@ -153,7 +156,7 @@ def headlines(results: LibraryResults, table: pd.DataFrame, filters: Filters) ->
     out = [f"{int((ranks == 0).sum())} of {n} communities show clear signs that elites shaped the choice; "
            f"{int((ranks == 1).sum())} show some signs, {int((ranks == 2).sum())} show none"
            + (f", and in {int((ranks >= 3).sum())} we cannot tell." if (ranks >= 3).any() else ".")]
-    prio = group_priorities(results, table["community_id"])
+    prio = group_priorities(results, table["community_id"], filters)
     girls = prio[(prio["subgroup"] == "girls") & prio["top_harm"].notna()]
     if len(girls):
         chosen = int(girls["top_harm_in_decision"].fillna(False).sum())
@@ -162,25 +165,13 @@ def headlines(results: LibraryResults, table: pd.DataFrame, filters: Filters) ->
                    f"where it can be shown, and chosen first in {first}.")
     else:
         out.append("Girls' priorities cannot be shown: no ranking by enough girls.")
-    s = results.settings
-    prog = hide_small_counts(_rows_programme(results, filters, table["community_id"]), s)
+    analysis = results.story(None if filters.cycle == ALL else filters.cycle, filters.formats)
+    prog = analysis.get("presence_programme")
     if prog is not None and len(prog):
         g = prog[prog["subgroup"] == "girls"]
+        where = ", ".join(f.replace("_", " ") + "s" for f in analysis["voice_formats"])
         if len(g) and pd.notna(g["presence_share"].iloc[0]) and pd.notna(g["voice_share_turns"].iloc[0]):
-            out.append(f"Girls were {g['presence_share'].iloc[0]:.0%} of those present and took "
-                       f"{g['voice_share_turns'].iloc[0]:.0%} of the speaking turns ({filters.words()}).")
-    return out
-
-
-def _rows_programme(results: LibraryResults, filters: Filters, communities) -> pd.DataFrame | None:
-    """Programme-wide shares by group for the communities shown (summed over them)."""
-    part = _rows(results.participation(filters.formats, filters.level), filters)
-    if part is None or part.empty:
-        return None
-    part = part[part["community_id"].isin(list(communities))]
-    sums = part.groupby("subgroup", observed=True)[["n_attendees", "n_turns"]].sum(min_count=1)
-    total_a, total_t = sums["n_attendees"].sum(), sums["n_turns"].sum()
-    out = sums.reset_index()
-    out["presence_share"] = out["n_attendees"] / total_a if total_a else pd.NA
-    out["voice_share_turns"] = out["n_turns"] / total_t if total_t else pd.NA
+            out.append(f"Across the programme's {where} (every district; {filters.words()}), girls were "
+                       f"{g['presence_share'].iloc[0]:.0%} of the people present and took "
+                       f"{g['voice_share_turns'].iloc[0]:.0%} of the speaking turns.")
     return out

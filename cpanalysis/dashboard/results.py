@@ -14,6 +14,7 @@ import pandas as pd
 from cpanalysis import (Settings, aggregate, individual_speaking, participation, speaking_concentration,
                         subgroup_rankings)
 from cpanalysis.dominance.core import analyse
+from cpanalysis.story import story_analysis
 
 #: Why a panel is empty, in plain words (keys are the panels' names).
 WHY = {
@@ -84,6 +85,20 @@ class LibraryResults:
         """The dominance analysis of every community (what :func:`cpanalysis.elite_dominance` and
         :func:`cpanalysis.reading` compute; its ``table`` is ``elite_dominance(data, settings=...)``)."""
         return self._cached("dominance", lambda: analyse(self.data, self.settings))
+
+    def story(self, cycle: str | None = None, formats: str | None = None) -> dict:
+        """:func:`cpanalysis.story.story_analysis` for the filters (the community story's numbers:
+        the same definitions as the reports)."""
+        cycle_value = None if cycle is None else int(cycle)
+        return self._cached(("story", cycle_value, formats), lambda: story_analysis(
+            self.data, self.settings, cycle=cycle_value, formats=formats))
+
+    def levels(self) -> pd.Series:
+        """Each community's reading level (:func:`cpanalysis.elite_dominance`; filters never apply)."""
+        dominance = self.story()["dominance"]
+        if dominance is None:
+            return pd.Series("not assessable", index=self.data.communities["community_id"].astype(str))
+        return dominance["level"].rename(index=str)
 
     def group_rankings(self, sessions: tuple[str, ...]) -> pd.DataFrame | None:
         """:func:`cpanalysis.subgroup_rankings` over ``sessions`` (``None`` when nothing was ranked there)."""

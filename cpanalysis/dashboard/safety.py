@@ -29,7 +29,8 @@ EXTRA_TIES: dict[str, tuple[str, ...]] = {
     "n_adopted": ("elite_adopted_share", "uptake_ratio"),
     "n_people_ranking": ("top_harm", "top_harm_label", "top_harm_in_decision", "distance", "alignment",
                          "top_harm_priority", "first_choice_position", "top_harm_position"),
-    "n_people": ("presence_share", "voice_share"),
+    "n_people": ("presence_share", "voice_share", "rank", "score", "top_harm", "top_harm_label",
+                 "top_harm_in_decision", "top_harm_position"),
 }
 
 #: Columns that name staff; replaced by pseudonyms in everything shown or exported.
