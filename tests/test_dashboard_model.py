@@ -29,9 +29,10 @@ def shared(dataset, tmp_path_factory):
 
 
 @pytest.fixture()
-def model(dataset, tmp_path):
+def model(dataset, shared, tmp_path):
+    """A fresh model for tests that change it (reusing the library results already computed)."""
     m = DashboardModel(downloads=tmp_path / "downloads")
-    m.set_data(dataset, label="sample")
+    m.set_data(dataset, label="sample", results=shared.results)
     return m
 
 

@@ -149,8 +149,9 @@ class DashboardModel(t.HasTraits):
         still = f" Still showing {self.source}." if self.data is not None else ""
         self.status = f"Could not load {label}: {len(problems)} problem(s).{still}"
 
-    def set_data(self, data, label: str = "") -> None:
-        """Use ``data`` (a :class:`cpanalysis.Dataset`): compute the programme tables once."""
+    def set_data(self, data, label: str = "", *, results: LibraryResults | None = None) -> None:
+        """Use ``data`` (a :class:`cpanalysis.Dataset`): compute the programme tables once
+        (``results``: library results of the same data and settings to reuse)."""
         start = time.perf_counter()
         n = len(data.communities)
         self.data = data
@@ -159,7 +160,8 @@ class DashboardModel(t.HasTraits):
                           words=f"Loading {n:,} communities: computing who spoke and how decisions were made..."):
             self._quiet = True
             try:
-                self.results = LibraryResults(data, self.settings)
+                reuse = results is not None and results.data is data and results.settings == self.settings
+                self.results = results if reuse else LibraryResults(data, self.settings)
                 self.methods = cpanalysis.ranking_methods()
                 communities = data.communities
                 districts = communities["district"].dropna().astype(str).unique().tolist() \
