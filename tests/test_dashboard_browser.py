@@ -208,8 +208,8 @@ def test_community_page_tells_one_story_plain_words_first(visit):
     v.tab("Community")
     text = v.page.inner_text(".cp-community")
     order = [text.index(h) for h in ("What was decided", "Who was there and who was heard",
-                                     "What each group wanted", "Did the elites shape the choice?",
-                                     "Change over planning cycles")]
+                                     "What each group wanted", "Did the elites steer the choice?",
+                                     "Change over the planning cycles")]
     assert order == sorted(order)
     assert "p = " not in text  # statistics only in the evidence, collapsed
     assert not v.page.locator(".cp-evidence").is_visible()
@@ -220,7 +220,7 @@ def test_community_page_tells_one_story_plain_words_first(visit):
     assert v.page.locator(".cp-scope").count() >= 6  # each part says which sessions and people it counts
     v.page.locator(".cp-glossary summary").click()
     glossary = v.page.inner_text(".cp-glossary")
-    assert "Voice parity" in glossary and "Gini" in glossary and "Clear signs" in glossary
+    assert "parity" in glossary and "Gini" in glossary and "reading: clear sign" in glossary
     v.shot("community")
     v.page.locator(".cp-section-priorities").scroll_into_view_if_needed()
     v.shot("community_priorities")
@@ -228,9 +228,9 @@ def test_community_page_tells_one_story_plain_words_first(visit):
     v.shot("community_cycles")
     v.page.locator(".cp-evidence-panel .lm-AccordionPanel-title, .cp-evidence-panel .jupyter-widget-Collapse-header,"
                    " .cp-evidence-panel .p-Collapse-header").first.click()
-    v.page.locator(".cp-chart-heatmap svg").wait_for()
+    v.page.locator(".cp-chart-counterfactual svg").wait_for()
     v.idle()
-    v.page.locator(".cp-chart-heatmap").scroll_into_view_if_needed()
+    v.page.locator(".cp-chart-counterfactual").scroll_into_view_if_needed()
     v.shot("community_evidence")
     _no_error_text(v)
 
@@ -245,6 +245,7 @@ def test_recomputation_is_visible_and_filters_are_stated(visit):
     v.page.wait_for_function("() => window.cpBusySeen === true", timeout=30_000)
     v.shot("busy")
     v.idle()
+    v.page.wait_for_function("() => document.querySelector('.cp-status-text').innerText.includes('cycle 1')")
     status = v.page.inner_text(".cp-status-text")
     assert "cycle 1" in status and "of 324 sessions" in status
     assert "cycle 1" in v.page.inner_text(".cp-overview")

@@ -103,10 +103,12 @@ class DashboardModel(t.HasTraits):
         try:
             yield
         finally:
-            self.busy = sorted(set(self.busy) - set(regions))
+            remaining = sorted(set(self.busy) - set(regions))
             if words and self.status == words:
                 self.status = before
-            self._update_status()
+            if not remaining:
+                self._update_status()  # the status is right before the page says it is done
+            self.busy = remaining
 
     # ================================================================= loading
     def load_path(self, path: str | os.PathLike, *, label: str | None = None) -> bool:
@@ -180,7 +182,7 @@ class DashboardModel(t.HasTraits):
             self._update_overview()
 
     def _update_status(self) -> None:
-        if self.data is None or self.busy:
+        if self.data is None:
             return
         shown = len(self.overview) if self.overview is not None else 0
         sessions = len(sessions_in(self.data, self.filters))
@@ -234,6 +236,10 @@ class DashboardModel(t.HasTraits):
             self._update_overview()
 
     def _update_overview(self) -> None:
+        with self.working("overview", "session"):  # busy until the community page is redrawn too
+            self._redraw_overview()
+
+    def _redraw_overview(self) -> None:
         start = time.perf_counter()
         with self.working("overview"):
             table = overview_table(self.results, self.filters)
