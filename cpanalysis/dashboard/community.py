@@ -130,7 +130,7 @@ def _evidence(results: LibraryResults, cid: str, filters: Filters, charts: bool)
         if (cf["community_id"].astype(str) == cid).any():
             drawn.append(figures.library_plot("counterfactual", plot_counterfactual, (cf, cid),
                                               f"Chart: what the people who are not elites would have chosen in "
-                                              f"{cid}, against the decision (every cycle).", size=(5.6, 3.4),
+                                              f"{cid}, against the decision (every cycle).", size=(9.0, 2.8),
                                               labels=harm_labels(results.data)))
     indiv = results.individuals(filters.formats, filters.level)
     if indiv is not None:

@@ -191,7 +191,7 @@ def rank_heatmap(name: str, table: pd.DataFrame, title: str, alt: str) -> Chart:
     n_harms = len(harms)
 
     def draw():
-        fig = Figure(figsize=(3.4 + 0.95 * len(groups), 1.0 + 0.42 * len(harms)))
+        fig = Figure(figsize=(3.0 + 0.8 * len(groups), 1.0 + 0.4 * len(harms)))
         ax = fig.add_subplot()
         tips = {}
         for i, harm in enumerate(harms):
@@ -208,21 +208,21 @@ def rank_heatmap(name: str, table: pd.DataFrame, title: str, alt: str) -> Chart:
                 ax.add_patch(rect)
                 tips[gid] = f"{group}: {harm} " + ("hidden (small count)" if rank is None else f"ranked {rank}")
                 ax.text(j + 0.48, i + 0.46, "–" if rank is None else str(rank), ha="center", va="center",
-                        fontsize=10, color="white" if rank is not None and rank <= n_harms / 2 else "black")
+                        fontsize=12, color="white" if rank is not None and rank <= n_harms / 2 else "black")
         ax.set_xlim(0, len(groups))
         ax.set_ylim(n_harms, 0)
-        ax.set_xticks(np.arange(len(groups)) + 0.48, labels=groups, fontsize=10)
+        ax.set_xticks(np.arange(len(groups)) + 0.48, labels=groups, fontsize=12)
         ax.xaxis.tick_top()
-        labels = [(f"{_short(h, 30)}  [chosen {int(decided[h])}]" if pd.notna(decided.get(h)) else _short(h, 30))
+        labels = [(f"{_short(h, 26)}  [chosen {int(decided[h])}]" if pd.notna(decided.get(h)) else _short(h, 26))
                   for h in harms]
-        ax.set_yticks(np.arange(n_harms) + 0.46, labels=labels, fontsize=9)
+        ax.set_yticks(np.arange(n_harms) + 0.46, labels=labels, fontsize=11)
         for tick, harm in zip(ax.get_yticklabels(), harms):
             if pd.notna(decided.get(harm)):
                 tick.set_fontweight("bold")
         ax.tick_params(length=0)
         for side in ax.spines.values():
             side.set_visible(False)
-        ax.set_title(title, fontsize=11, loc="left", pad=22)
+        ax.set_title(title, fontsize=11, loc="left", pad=30)
         return fig, tips
     return Chart(name, alt, draw)
 

@@ -422,5 +422,5 @@ class DashboardView(w.VBox):
     def _redraw(self, change=None) -> None:
         busy = bool(self.model.busy)
         self.status.value = (f"<p class='cp-note cp-status-text' role='status' aria-live='polite' "
-                             f"aria-busy='{str(busy).lower()}'>{'⏳ ' if busy else ''}"
+                             f"aria-busy='{str(busy).lower()}'>{'<b>Working:</b> ' if busy else ''}"
                              f"{html.escape(self.model.status)}</p>")
