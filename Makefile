@@ -31,6 +31,7 @@ $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 # localhost or a loopback address), so that a web page cannot reach it through DNS rebinding.
 VOILA_CONFIG := $(CURDIR)/cpanalysis/resources/voila
 run: $(VENV)/.installed-run
+	JUPYTER_CONFIG_PATH="$(CURDIR)/cpanalysis/resources/voila/config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	JUPYTER_PATH="$(CURDIR)/cpanalysis/resources/voila$${JUPYTER_PATH:+:$$JUPYTER_PATH}" MPLBACKEND=Agg \
 		$(BIN)/voila notebooks/dashboard.ipynb --port=$(PORT) --no-browser --Voila.ip=127.0.0.1 \
 		--template=cpanalysis --theme=light --Voila.config_file_paths=$(VOILA_CONFIG)

@@ -1,13 +1,19 @@
-"""Dashboard timings (run on demand: `python benchmarks/bench_dashboard.py`; not collected by pytest).
+"""Dashboard timings and memory (run on demand: `python benchmarks/bench_dashboard.py [--reloads 20]`).
 
-1. First render on the bundled sample: from the browser's request to the Voilà page until the
-   charts are visible (target < 8 s).
-2. A filter change with 2,000 simulated communities: the model update alone, and the browser
-   round trip (select a district until the programme table shows it) (target < 1 s).
+1. Time to the overview: from the browser's request until the overview chart is drawn and nothing is
+   busy; reference: the model alone (same data, same process kind) measured in the same run.
+2. Time to a community switch: click a community in the overview until its page is drawn; reference:
+   the model's own update for the same switch.
+3. Memory over N reloads: the resident memory (RSS, from /proc) of every kernel Voilà started, after each
+   reload, then after the idle-kernel culling configured in cpanalysis/resources/voila/config/voila.json
+   has had time to run; reference: one kernel after its first load.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,6 +25,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from test_dashboard_browser import (CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _free_port,  # noqa: E402
                                     voila_command, voila_env)
+
+IDLE = """() => document.querySelector('.cp-chart-overview svg') && document.querySelector('.cp-community svg')
+                && document.querySelectorAll('[aria-busy="true"]').length === 0"""
 
 
 def start_voila(data_path: Path, downloads: Path):
@@ -38,98 +47,92 @@ def start_voila(data_path: Path, downloads: Path):
     raise RuntimeError("voila did not start")
 
 
-def browser_timings(browser, url: str, *, filter_change: bool) -> dict:
-    page = browser.new_page(viewport=VIEWPORT)
-    out = {}
+def kernels_rss_mb(voila_pid: int) -> tuple[int, float]:
+    """(number of kernel processes, their total RSS in MB): the children of the Voilà process."""
+    children = Path(f"/proc/{voila_pid}/task/{voila_pid}/children").read_text().split()
+    total = 0
+    for pid in children:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            continue
+    return len(children), total / 1024
+
+
+def model_times() -> dict:
+    import cpanalysis
+    from cpanalysis.dashboard import DashboardModel
+
     start = time.perf_counter()
-    page.goto(url, timeout=900_000)
-    page.wait_for_selector(".cp-programme-table table", timeout=900_000)
-    out["programme table visible (s)"] = time.perf_counter() - start
-    page.locator(".lm-TabBar-tab", has_text="Community").first.click()
-    page.wait_for_function("""() => { const i = document.querySelector('img.cp-chart-presence_voice');
-                                      return i && i.complete && i.naturalWidth > 100; }""", timeout=900_000)
-    out["first render: charts visible (s)"] = time.perf_counter() - start
-    if filter_change:
-        page.locator(".lm-TabBar-tab", has_text="Programme").first.click()
-        select = page.locator(".cp-district select")
-        page.locator(".lm-TabBar-tab", has_text="Community").first.click()
-        old_src = page.locator("img.cp-chart-presence_voice").first.get_attribute("src")
-        page.locator(".lm-TabBar-tab", has_text="Programme").first.click()
-        options = select.locator("option").all_inner_texts()
-        district = options[2].replace("\xa0", " ")  # the drop-down shows non-breaking spaces
+    model = DashboardModel(cpanalysis.sample_path())
+    out = {"model: load to overview and first community (s)": time.perf_counter() - start}
+    switches = []
+    for cid in ("C05", "C08", "C11"):
         start = time.perf_counter()
-        select.select_option(options[2])
-        page.wait_for_function("(d) => { const rows = [...document.querySelectorAll('.cp-programme-table tbody tr')];"
-                               " return rows.length > 0 && rows.every(r => r.innerText.includes(d)); }",
-                               arg=district, timeout=60_000)
-        out[f"filter change district={district}: table updated, browser round trip (s)"] = time.perf_counter() - start
-        page.locator(".lm-TabBar-tab", has_text="Community").first.click()
-        page.wait_for_function("""(old) => { const i = document.querySelector('img.cp-chart-presence_voice');
-                                             return i && i.src !== old && i.complete && i.naturalWidth > 100; }""",
-                               arg=old_src, timeout=60_000)
-        out["filter change: new community's charts visible, browser round trip (s)"] = time.perf_counter() - start
-    page.close()
+        model.community_id = cid
+        switches.append(time.perf_counter() - start)
+    out["model: community switch, median of 3 (s)"] = statistics.median(switches)
     return out
 
 
-class _Results(dict):
-    """Prints every figure as soon as it is measured."""
-
-    def __setitem__(self, key, value):
-        super().__setitem__(key, value)
-        print(f"{key:<75}  {value:8.3f}", flush=True)
-
-
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reloads", type=int, default=20)
+    parser.add_argument("--cull-wait", type=float, default=90.0, help="seconds to wait for idle culling")
+    args = parser.parse_args()
     import cpanalysis
-    from cpanalysis.dashboard import DashboardModel
     from playwright.sync_api import sync_playwright
 
-    results = _Results()
+    results = model_times()
+    for key, value in results.items():
+        print(f"{key:<70} {value:8.2f}", flush=True)
     work = Path(tempfile.mkdtemp(prefix="cpanalysis-bench-"))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         proc, url = start_voila(cpanalysis.sample_path(), work / "downloads")
         try:
-            browser_timings(browser, url, filter_change=False)  # warm the disk cache once
-            for key, value in browser_timings(browser, url, filter_change=False).items():
-                results[f"sample (12 communities): {key}"] = value
-        finally:
-            proc.terminate()
-            proc.wait(10)
-
-        start = time.perf_counter()
-        data = cpanalysis.simulate(2000, seed=1)
-        results["simulate(2000) (s)"] = time.perf_counter() - start
-        folder = data.save(work / "c2000")
-        model = DashboardModel()
-        start = time.perf_counter()
-        model.set_data(data, label="2000")
-        results["2000 communities: model load, all tables once (s)"] = time.perf_counter() - start
-        for district in model.districts[1:4]:
-            start = time.perf_counter()
-            model.district = district
-            results[f"2000 communities: model update, district={district} (s)"] = time.perf_counter() - start
-        start = time.perf_counter()
-        model.cycle = model.cycles[1]
-        results["2000 communities: model update, cycle=1 (s)"] = time.perf_counter() - start
-        start = time.perf_counter()
-        model.session_format = "community_meeting"
-        results["2000 communities: model update, format (first time: computes) (s)"] = time.perf_counter() - start
-        model.session_format = "All"
-        start = time.perf_counter()
-        model.session_format = "community_meeting"
-        results["2000 communities: model update, format (cached) (s)"] = time.perf_counter() - start
-
-        proc, url = start_voila(folder, work / "downloads")
-        try:
-            for key, value in browser_timings(browser, url, filter_change=True).items():
-                results[f"2000 communities: {key}"] = value
+            page = browser.new_page(viewport=VIEWPORT)
+            overview = []
+            memory = []
+            for i in range(args.reloads):
+                start = time.perf_counter()
+                page.goto(url, timeout=300_000)
+                page.wait_for_function(IDLE, timeout=300_000)
+                overview.append(time.perf_counter() - start)
+                if i == 0:
+                    switches = []
+                    for cid in ("C05", "C08", "C11"):
+                        page.locator(".lm-TabBar-tab", has_text="Overview").first.click()
+                        start = time.perf_counter()
+                        page.locator(".cp-open-community", has_text=cid).first.click()
+                        page.wait_for_function(f"() => document.querySelector('.cp-community h2').innerText"
+                                               f".startsWith('{cid}') && !document.querySelector('[aria-busy=\"true\"]')",
+                                               timeout=120_000)
+                        switches.append(time.perf_counter() - start)
+                    results["browser: community switch, median of 3 (s)"] = statistics.median(switches)
+                n, mb = kernels_rss_mb(proc.pid)
+                memory.append((n, mb))
+                print(f"reload {i + 1:>2}: overview drawn in {overview[-1]:6.2f} s; {n} kernel(s), {mb:7.0f} MB",
+                      flush=True)
+            page.close()
+            results["browser: time to the overview, first load (s)"] = overview[0]
+            results["browser: time to the overview, median over reloads (s)"] = statistics.median(overview)
+            results["one kernel after its first load (MB)"] = memory[0][1] / max(memory[0][0], 1)
+            results["peak kernels during reloads"] = max(n for n, _ in memory)
+            results["peak kernel memory during reloads (MB)"] = max(mb for _, mb in memory)
+            time.sleep(args.cull_wait)
+            n, mb = kernels_rss_mb(proc.pid)
+            results[f"kernels {args.cull_wait:.0f} s after the last reload (page closed)"] = n
+            results[f"kernel memory {args.cull_wait:.0f} s after the last reload (MB)"] = mb
         finally:
             proc.terminate()
             proc.wait(10)
         browser.close()
-    print("done")
+    results["ratio: browser switch / model switch"] = (results["browser: community switch, median of 3 (s)"]
+                                                       / results["model: community switch, median of 3 (s)"])
+    print(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

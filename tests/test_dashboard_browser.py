@@ -2,7 +2,8 @@
 
 Run with ``pytest -m browser``. Without /usr/bin/chromium (and outside CI) these tests are
 skipped with a message; with ``CI=true`` they always run. Screenshots (1366x768) are written to
-tests/output/screenshots/.
+tests/output/screenshots/ at 1366x768 and 1024x600 (look at them: a blank, blurry or
+contradictory chart is a bug).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1366, "height": 768}
+SMALL = {"width": 1024, "height": 600}
+VIEWPORTS = {"1366x768": VIEWPORT, "1024x600": SMALL}
 SHOTS = ROOT / "tests" / "output" / "screenshots"
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 LOAD_TIMEOUT_MS = 90_000
@@ -63,7 +66,10 @@ def voila_env(downloads: Path) -> dict:
     env.update({"MPLBACKEND": "Agg", "CPANALYSIS_DATA": str(ROOT / "data" / "sample"),
                 "CPANALYSIS_DOWNLOADS": str(downloads),
                 "JUPYTER_PATH": os.pathsep.join(filter(None, [
-                    str(ROOT / "cpanalysis" / "resources" / "voila"), os.environ.get("JUPYTER_PATH")]))})
+                    str(ROOT / "cpanalysis" / "resources" / "voila"), os.environ.get("JUPYTER_PATH")])),
+                "JUPYTER_CONFIG_PATH": os.pathsep.join(filter(None, [
+                    str(ROOT / "cpanalysis" / "resources" / "voila" / "config"),
+                    os.environ.get("JUPYTER_CONFIG_PATH")]))})
     return env
 
 
@@ -110,8 +116,8 @@ def browser():
 class Visit:
     """One visitor: a page, every request URL it made, and console errors."""
 
-    def __init__(self, page):
-        self.page = page
+    def __init__(self, page, size: str = "1366x768"):
+        self.page, self.size = page, size
         self.requests: list[str] = []
         self.console_errors: list[str] = []
         page.on("request", lambda request: self.requests.append(request.url))
@@ -120,118 +126,195 @@ class Visit:
 
     def shot(self, name: str, full_page: bool = False) -> Path:
         SHOTS.mkdir(parents=True, exist_ok=True)
-        path = SHOTS / f"{name}.png"
+        path = SHOTS / f"{name}_{self.size}.png"
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def tab(self, title: str) -> None:
         self.page.locator(".lm-TabBar-tab", has_text=title).first.click()
 
-    def image_src(self, name: str) -> str:
-        return self.page.locator(f"img.cp-chart-{name}").first.get_attribute("src") or ""
-
-    def wait_chart(self, name: str, timeout: float = 30_000) -> None:
+    def idle(self, timeout: float = 60_000) -> None:
+        """Wait until no region is busy and the page is drawn."""
         self.page.wait_for_function(
-            f"""() => {{ const i = document.querySelector('img.cp-chart-{name}');
-                        return i && i.complete && i.naturalWidth > 100 && i.naturalHeight > 50; }}""",
-            timeout=timeout)
-
-    def wait_src_change(self, name: str, old: str, timeout: float = 30_000) -> None:
-        self.page.wait_for_function(
-            f"""(old) => {{ const i = document.querySelector('img.cp-chart-{name}');
-                           return i && i.src && i.src !== old && i.complete && i.naturalWidth > 100; }}""",
-            arg=old, timeout=timeout)
+            """() => document.querySelector('.cp-community svg') &&
+                     document.querySelectorAll('[aria-busy="true"]').length === 0""", timeout=timeout)
 
     def text(self) -> str:
         return self.page.inner_text("body")
 
 
-@pytest.fixture()
-def visit(browser, voila_url):
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+def _open(browser, voila_url, size: str, **context_args):
+    context = browser.new_context(viewport=VIEWPORTS[size], accept_downloads=True, **context_args)
     page = context.new_page()
     page.set_default_timeout(LOAD_TIMEOUT_MS)
-    v = Visit(page)
+    v = Visit(page, size)
     page.goto(voila_url, timeout=LOAD_TIMEOUT_MS)
-    page.wait_for_selector(".cp-app", timeout=LOAD_TIMEOUT_MS)
-    yield v
-    # Offline: nothing may be fetched from anywhere but this machine.
+    return context, v
+
+
+def _offline(v: Visit) -> None:
     outside = [u for u in v.requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
                and urlparse(u).hostname not in LOCAL_HOSTS]
-    context.close()
     assert not outside, f"requests left localhost: {outside[:5]}"
+
+
+@pytest.fixture(scope="module", params=list(VIEWPORTS))
+def visit(request, browser, voila_url):
+    """One visitor per screen size, shared by the tests below in order (each leaves the page as it found it)."""
+    context, v = _open(browser, voila_url, request.param)
+    v.page.wait_for_selector(".cp-app", timeout=LOAD_TIMEOUT_MS)
+    v.idle(LOAD_TIMEOUT_MS)
+    yield v
+    context.close()
+    _offline(v)
 
 
 def _no_error_text(v: Visit) -> None:
     text = v.text()
     assert "Traceback" not in text and "Error:" not in text, text[:2000]
+    assert not [e for e in v.console_errors if "favicon" not in e], v.console_errors
 
 
-def _our_console_errors(v: Visit) -> list[str]:
-    # Voilà logs a harmless 404 for the favicon on some versions; everything else counts.
-    return [e for e in v.console_errors if "favicon" not in e]
-
-
-def test_page_loads_with_charts_and_no_errors(visit):
+def test_overview_is_understood_at_a_glance(visit):
     v = visit
-    v.page.wait_for_selector(".cp-programme-table table")
-    v.tab("Community")
-    for name in ("presence_voice", "lorenz", "heatmap"):
-        v.wait_chart(name)
+    chart = v.page.locator(".cp-chart-overview svg")
+    box = chart.bounding_box()
+    height = VIEWPORTS[v.size]["height"]
+    assert box and box["width"] > 300 and box["y"] < height, box  # visible without a click or scroll
+    headlines = v.page.inner_text(".cp-headlines")
+    assert "communities show clear signs that elites shaped the choice" in headlines
+    assert "Girls" in headlines
+    assert chart.get_attribute("role") == "img" and "first harm" in chart.get_attribute("aria-label")
+    assert v.page.locator(".cp-chart-overview svg title").count() > 12  # hover values
+    badges = v.page.locator(".cp-programme-table .cp-badge").all_inner_texts()
+    assert len(badges) == 12 and all("sign" in b or "Cannot tell" in b for b in badges)
+    heads = v.page.locator(".cp-programme-table .cp-head")
+    assert "Elite influence" in heads.all_inner_texts() and all(heads.nth(i).get_attribute("title")
+                                                                 for i in range(heads.count()))
+    assert "parity_high" not in v.text() and "n_attendees_unit" not in v.text()
+    v.shot("overview")
     _no_error_text(v)
-    assert not _our_console_errors(v), v.console_errors
-    sizes = v.page.eval_on_selector_all("img[class*='cp-chart-']", "els => els.filter(e => e.offsetParent)"
-                                        ".map(e => [e.naturalWidth, e.naturalHeight])")
-    assert sizes and all(w > 100 and h > 50 for w, h in sizes), sizes
+    # clicking a community opens it
+    v.page.locator(".cp-open-community", has_text="C03").first.click()
+    v.page.wait_for_function("() => document.querySelector('.cp-community h2') && "
+                             "document.querySelector('.cp-community h2').innerText.startsWith('C03')")
+    v.page.wait_for_function("() => document.querySelector('.cp-community-picker select').value === 'C03'")
+    v.idle()
+    v.shot("community_opened")
+
+
+def test_community_page_tells_one_story_plain_words_first(visit):
+    v = visit
+    v.tab("Community")
+    text = v.page.inner_text(".cp-community")
+    order = [text.index(h) for h in ("What was decided", "Who was there and who was heard",
+                                     "What each group wanted", "Did the elites steer the choice?",
+                                     "Change over the planning cycles")]
+    assert order == sorted(order)
+    assert "p = " not in text  # statistics only in the evidence, collapsed
+    assert not v.page.locator(".cp-evidence").is_visible()
+    for name in ("presence_voice", "priorities", "cycles"):
+        svg = v.page.locator(f".cp-chart-{name} svg")
+        assert svg.is_visible() and svg.get_attribute("aria-label"), name
+        assert svg.bounding_box()["width"] >= 300, name
+    assert v.page.locator(".cp-scope").count() >= 6  # each part says which sessions and people it counts
+    v.page.locator(".cp-glossary summary").click()
+    glossary = v.page.inner_text(".cp-glossary")
+    assert "parity" in glossary and "Gini" in glossary and "reading: clear sign" in glossary
     v.shot("community")
-    v.page.locator("img.cp-chart-heatmap").scroll_into_view_if_needed()
-    v.shot("community_heatmap")
-    v.page.locator(".cp-reading").scroll_into_view_if_needed()
-    v.shot("community_reading")
-    v.tab("Session")
-    v.wait_chart("session_counts")
-    v.shot("session")
-    v.tab("Programme")
-    v.shot("programme")
-    assert v.page.locator(".cp-programme-table tbody tr").count() >= 10
-
-
-def test_selecting_a_community_changes_charts_and_reading(visit):
-    v = visit
-    v.tab("Community")
-    v.wait_chart("presence_voice")
-    v.wait_chart("heatmap")
-    before = {name: v.image_src(name) for name in ("presence_voice", "heatmap")}
-    reading_before = v.page.inner_text(".cp-reading")
-    select = v.page.locator(".cp-community-picker select")
-    options = select.locator("option").all_inner_texts()
-    select.select_option(options[3])
-    v.wait_src_change("presence_voice", before["presence_voice"])
-    v.wait_src_change("heatmap", before["heatmap"])
-    v.page.wait_for_function("(old) => document.querySelector('.cp-reading').innerText !== old",
-                             arg=reading_before)
-    assert options[3] in v.page.inner_text(".cp-reading") or "not available" in v.page.inner_text(".cp-reading")
+    v.page.locator(".cp-section-priorities").scroll_into_view_if_needed()
+    v.shot("community_priorities")
+    v.page.locator(".cp-section-cycles").scroll_into_view_if_needed()
+    v.shot("community_cycles")
+    v.page.locator(".cp-evidence-panel .lm-AccordionPanel-title, .cp-evidence-panel .jupyter-widget-Collapse-header,"
+                   " .cp-evidence-panel .p-Collapse-header").first.click()
+    v.page.locator(".cp-chart-counterfactual svg").wait_for()
+    v.idle()
+    v.page.locator(".cp-chart-counterfactual").scroll_into_view_if_needed()
+    v.shot("community_evidence")
     _no_error_text(v)
-    v.shot("community_selected")
 
 
-def test_a_setting_changes_the_ranking(visit):
+def test_recomputation_is_visible_and_filters_are_stated(visit):
     v = visit
+    v.page.evaluate("""() => { window.cpBusySeen = false;
+        new MutationObserver(() => { if (document.querySelector('[aria-busy="true"]')) window.cpBusySeen = true; })
+            .observe(document.body, {subtree: true, childList: true, attributes: true}); }""")
+    v.tab("Overview")
+    v.page.locator(".cp-cycle select").select_option("1")
+    v.page.wait_for_function("() => window.cpBusySeen === true", timeout=30_000)
+    v.shot("busy")
+    v.idle()
+    v.page.wait_for_function("() => document.querySelector('.cp-status-text').innerText.includes('cycle 1')")
+    status = v.page.inner_text(".cp-status-text")
+    assert "cycle 1" in status and "of 324 sessions" in status
+    assert "cycle 1" in v.page.inner_text(".cp-overview")
     v.tab("Community")
-    v.wait_chart("heatmap")
-    before = v.image_src("heatmap")
+    scopes = v.page.locator(".cp-community .cp-scope").all_inner_texts()
+    assert all("cycle 1" in s or "not apply" in s or "do not change" in s for s in scopes), scopes
+    v.shot("filtered_community")
+    _no_error_text(v)
+    v.tab("Overview")
+    v.page.locator(".cp-cycle select").select_option("All")
+    v.idle()
+
+
+def test_settings_are_checked_labelled_and_can_be_reset(visit):
+    v = visit
     v.tab("Settings")
-    v.page.locator(".cp-method select").select_option("kemeny")
-    v.page.wait_for_function("() => document.querySelector('.cp-calls').innerText.includes(\"method='kemeny'\")")
-    v.shot("settings")
-    v.tab("Community")
-    v.wait_src_change("heatmap", before)
-    assert "kemeny" in v.page.inner_text(".cp-tables")
+    box = v.page.locator(".cp-setting-alpha input")
+    box.fill("7")
+    box.press("Enter")
+    message = v.page.locator(".cp-message-alpha")
+    message.get_by_text("must lie between").wait_for()
+    assert "Significance level" in message.inner_text()
+    assert "parity_high" not in v.page.inner_text(".cp-app") and "Elite voice ratio that counts as high" in v.text()
+    v.shot("settings_refused")
+    v.page.locator(".cp-setting-min_count input").fill("2")
+    v.page.locator(".cp-setting-min_count input").press("Enter")
+    v.page.locator(".cp-message-min_count").get_by_text("Tick the box").wait_for()
+    v.page.locator(".cp-reset").click()
+    v.page.wait_for_function("() => document.querySelector('.cp-message-alpha').innerText.trim() === ''")
+    assert box.input_value() == "0.05"
     _no_error_text(v)
 
 
-def test_a_bad_upload_shows_its_problems(visit, tmp_path):
+def test_everything_for_a_community_downloads_with_its_context(visit, tmp_path):
     v = visit
+    v.tab("Export")
+    v.page.get_by_role("button", name="Everything (zip)").click()
+    link = v.page.locator("a.cp-download", has_text="everything.zip")
+    link.wait_for()
+    with v.page.expect_download() as info:
+        link.click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+        assert any(n.startswith("reading_") for n in names) and any(n.endswith(".svg") for n in names)
+        assert all(n + ".json" in names for n in names if not n.endswith(".json"))
+    v.shot("export")
+
+
+def test_first_load_says_what_it_is_doing_and_charts_stay_sharp_at_200_percent(browser, voila_url):
+    context, v = _open(browser, voila_url, "1024x600", device_scale_factor=2)
+    v.page.wait_for_function("""() => { const s = document.querySelector('.cp-status-text');
+                                        return s && /Loading 12 communities|Starting: loading/.test(s.innerText); }""",
+                             timeout=LOAD_TIMEOUT_MS)
+    v.shot("loading")
+    v.idle(LOAD_TIMEOUT_MS)
+    v.tab("Community")
+    v.page.locator(".cp-chart-presence_voice").scroll_into_view_if_needed()
+    assert v.page.locator(".cp-chart-presence_voice svg text").count() > 5  # text, not pixels
+    v.shot("community_zoom200")
+    context.close()
+    _offline(v)
+
+
+def test_a_bad_upload_shows_its_problems(browser, voila_url, tmp_path):
+    context, v = _open(browser, voila_url, "1366x768")
+    v.page.wait_for_selector(".cp-app")
+    v.idle(LOAD_TIMEOUT_MS)
     archive = tmp_path / "broken.zip"
     with zipfile.ZipFile(archive, "w") as z:
         for path in sorted((ROOT / "tests" / "data" / "broken").glob("*.csv")):
@@ -245,26 +328,5 @@ def test_a_bad_upload_shows_its_problems(visit, tmp_path):
     assert "problem(s) found" in text and "communities.csv" in text
     assert "Traceback" not in v.text()
     v.shot("bad_upload")
-
-
-def test_export_produces_a_file(visit, tmp_path):
-    v = visit
-    v.tab("Export")
-    v.page.get_by_role("button", name="Tables as CSV").click()
-    link = v.page.locator("a.cp-download", has_text="overview.csv")
-    link.wait_for()
-    with v.page.expect_download() as info:
-        link.click()
-    target = tmp_path / info.value.suggested_filename
-    info.value.save_as(target)
-    content = target.read_text()
-    assert target.stat().st_size > 0 and content.startswith("community_id,")
-    v.page.get_by_role("button", name="Figures as PNG").click()
-    png = v.page.locator("a.cp-download", has_text="presence_voice")
-    png.wait_for()
-    with v.page.expect_download() as info:
-        png.click()
-    target = tmp_path / info.value.suggested_filename
-    info.value.save_as(target)
-    assert target.read_bytes().startswith(b"\x89PNG")
-    v.shot("export")
+    context.close()
+    _offline(v)

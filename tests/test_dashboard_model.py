@@ -1,8 +1,9 @@
-"""The dashboard's model, without a browser: selections, settings, uploads, exports, suppression."""
+"""The dashboard's model without a browser: selections, settings, uploads, exports, suppression."""
 
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pandas as pd
@@ -10,7 +11,8 @@ import pytest
 
 import cpanalysis
 from cpanalysis.dashboard import DashboardModel, build_app
-from cpanalysis.dashboard.model import ALL
+from cpanalysis.dashboard.filters import ALL
+from cpanalysis.dashboard.overview import missing_badges
 
 
 @pytest.fixture(scope="module")
@@ -18,10 +20,19 @@ def dataset(sample_path):
     return cpanalysis.load(sample_path)
 
 
-@pytest.fixture()
-def model(dataset, tmp_path):
-    m = DashboardModel(downloads=tmp_path / "downloads")
+@pytest.fixture(scope="module")
+def shared(dataset, tmp_path_factory):
+    """One loaded model for tests that only read it."""
+    m = DashboardModel(downloads=tmp_path_factory.mktemp("downloads"))
     m.set_data(dataset, label="sample")
+    return m
+
+
+@pytest.fixture()
+def model(dataset, shared, tmp_path):
+    """A fresh model for tests that change it (reusing the library results already computed)."""
+    m = DashboardModel(downloads=tmp_path / "downloads")
+    m.set_data(dataset, label="sample", results=shared.results)
     return m
 
 
@@ -33,174 +44,261 @@ def _zip_folder(folder) -> bytes:
     return buffer.getvalue()
 
 
-def test_load_fills_overview_and_first_community(model, dataset):
-    assert model.problems is None
-    assert len(model.overview) == len(dataset.communities)
-    assert model.community_id == model.overview["community_id"].iloc[0]
-    assert "presence_voice" in model.figures and model.figures["presence_voice"].startswith(b"\x89PNG")
-    assert model.methods == cpanalysis.ranking_methods()
+def test_the_dashboard_imports_the_library_directly():
+    import pathlib
+
+    import cpanalysis.dashboard as dash
+
+    sources = "".join(p.read_text() for p in pathlib.Path(dash.__file__).parent.glob("*.py"))
+    assert "importlib" not in sources and "not available yet" not in sources
 
 
-def test_selecting_a_community_changes_tables_figures_and_reading(model):
-    first = model.community_id
-    before_tables = model.community_tables
-    before_figures = dict(model.figures)
-    other = model.community_ids[1]
-    model.community_id = other
-    assert model.community_id != first
-    assert set(model.community_tables["participation"]["community_id"]) == {other}
-    assert not model.community_tables["participation"].equals(before_tables["participation"])
-    assert model.figures["presence_voice"] != before_figures["presence_voice"]
-    assert model.figures["heatmap"] != before_figures["heatmap"]
-    assert model.reading  # a reading, or a plain "not available yet"
-    assert set(model.community_tables["decision"]["harm_id"]) == set(
-        model.data.decisions.loc[model.data.decisions["community_id"] == other, "harm_id"])
+def test_load_fills_overview_headlines_chart_and_first_community(shared, dataset):
+    assert shared.problems is None
+    assert len(shared.overview) == len(dataset.communities)
+    assert shared.community_id == shared.overview["community_id"].iloc[0]
+    assert shared.page is not None and [s.key for s in shared.page.sections] == [
+        "decision", "voices", "priorities", "reading", "cycles", "evidence"]
+    assert "communities show clear signs that elites shaped the choice" in shared.headlines[0]
+    assert shared.overview_chart.svg.startswith("<svg") and "aria-label=" in shared.overview_chart.svg
+    assert shared.methods == cpanalysis.ranking_methods()
+    assert shared.busy == []
 
 
-def test_reading_comes_from_the_library_or_says_not_available(model):
-    if model.availability["reading"] == "available":
-        kwargs = model._dominance_kwargs(model._f("reading"))
-        assert kwargs["ranking_method"] == model.method and kwargs["ranking_weighting"] == model.weighting
-        expected = str(cpanalysis.reading(model.data, model.community_id, **kwargs))
-        assert model.reading == expected
-    else:
-        assert "not available yet" in model.reading.lower()
+def test_every_reading_level_has_a_badge():
+    assert missing_badges() == []
 
 
-def test_filters_only_select_rows(model):
-    district = model.districts[1]
-    model.district = district
-    assert set(model.overview["district"]) == {district}
-    assert model.community_id in set(model.overview["community_id"])
-    model.district = ALL
-    model.cycle = model.cycles[1]
-    assert all(model.data.sessions.set_index("session_id").loc[s, "cycle"] == int(model.cycle)
-               for s in model.session_ids)
+def test_model_numbers_equal_the_library_with_default_settings(shared, dataset):
+    """The dashboard shows what the library computes with cpanalysis.Settings() (issue 10)."""
+    from cpanalysis.story import community_story
+
+    assert shared.settings == cpanalysis.Settings()
+    dom = cpanalysis.elite_dominance(dataset)  # library, default settings
+    levels = dict(zip(dom["community_id"].astype(str), dom["level"]))
+    assert dict(zip(shared.overview["community_id"], shared.overview["reading"])) == levels
+    labels = dict(zip(dataset.harms["harm_id"], dataset.harms["label"]))
+    firsts = {str(c): labels[d.split(" > ")[0]] for c, d in zip(dom["community_id"], dom["decision"])}
+    assert dict(zip(shared.overview["community_id"], shared.overview["decision"])) == firsts
+    # counterfactual order: the analysis behind the evidence is the library's
+    pd.testing.assert_frame_equal(shared.results.dominance()["counterfactual"],
+                                  cpanalysis.counterfactual_decisions(dataset))
+    part = cpanalysis.participation(dataset, level="community")
+    overview = shared.overview.set_index("community_id")
+    for cid in ("C01", "C03", "C12"):
+        shared.community_id = cid
+        story = community_story(dataset, cid)  # the library's story, default settings
+        page = {s.key: s for s in shared.page.sections}
+        assert [tuple(page[k].sentences[:len(s.sentences)]) for k, s in zip(page, story.sections)] == [
+            s.sentences for s in story.sections]
+        assert shared.page.level == story.level
+        # each group's top harm: the story's (groups of fewer than 5 are hidden in both)
+        prio = shared.results and __import__("cpanalysis.dashboard.overview", fromlist=["x"]).group_priorities(
+            shared.results, [cid])
+        shown = dict(zip(prio["subgroup"], prio["top_harm_label"]))
+        assert {g: t for g, t in shown.items() if isinstance(t, str)} == story.top_harms
+        # parities of the overview: the library's participation, suppressed the same way
+        rows = cpanalysis.suppress_small(part[part["community_id"] == cid], threshold=5)
+        lowest = rows.dropna(subset=["parity"]).sort_values("parity", kind="stable").iloc[0]
+        assert overview.loc[cid, "lowest_parity_subgroup"] == lowest["subgroup"]
+        assert overview.loc[cid, "lowest_parity"] == pytest.approx(lowest["parity"])
 
 
-def test_sorting(model):
-    model.sort_by = "lowest_parity"
-    model.ascending = False
-    values = model.overview["lowest_parity"].dropna().to_numpy()
-    assert (values[:-1] >= values[1:]).all()
+def test_selecting_a_community_changes_the_page(shared):
+    shared.community_id = "C02"
+    before = shared.page
+    shared.community_id = "C05"
+    assert shared.page.community_id == "C05" and shared.page is not before
+    assert shared.page.sections[1].chart.svg != before.sections[1].chart.svg
+    assert shared.page.title.startswith("C05")
+    decided = set(shared.data.decisions.loc[shared.data.decisions["community_id"] == "C05", "harm_id"])
+    labels = dict(zip(shared.data.harms["harm_id"], shared.data.harms["label"]))
+    assert all(labels[h] in " ".join(shared.page.sections[0].sentences) for h in decided)
 
 
-def test_method_setting_changes_the_ranking(model):
-    model.method = "borda"
-    borda = model.community_tables["consensus"]
-    heat = model.figures["heatmap"]
-    model.method = "kemeny"
-    kemeny = model.community_tables["consensus"]
-    assert borda.attrs["method"] == "borda" and kemeny.attrs["method"] == "kemeny"
-    # The same call made directly gives the same table: the model only passes the setting on.
-    rows = model.data.rankings[model.data.rankings["session_id"].isin(model._session_list(model.community_id))]
-    direct = cpanalysis.aggregate(rows, method="kemeny", weighting=model.weighting)
-    assert kemeny["harm_id"].tolist() == direct["harm_id"].tolist()
-    assert model.figures["heatmap"] != heat
-    assert "method='kemeny'" in model.calls["heatmap"]
+def test_sentences_and_chart_agree(shared):
+    """The page's words and its chart come from the same story data (issue 12: same shares, same top harm)."""
+    shared.community_id = "C01"
+    voices = shared.page.sections[1]
+    assert "community meetings" in voices.scope
+    svg = voices.chart.svg
+    text = " ".join(voices.sentences)
+    for group, share in (("girls", "8%"), ("elites", "17%")):
+        assert f"{group}: {share} of present" in svg
+        assert f"{share} of the people present" in text
+    priorities = shared.page.sections[2]
+    assert "Girls put Teenage pregnancy first" in " ".join(priorities.sentences)
+    assert "girls: Teenage pregnancy ranked 1" in priorities.chart.svg
 
 
-def test_weighting_setting_is_passed_on(model):
-    model.weighting = "subgroup"
-    assert model.community_tables["consensus"].attrs["weighting"] == "subgroup"
+def test_filters_reach_every_panel_or_the_panel_says_it_ignores_them(model):
+    model.cycle = "1"
+    model.session_format = "small_group"
+    assert "cycle 1, small groups only" in model.status
+    assert "324" in model.status and "of 324 sessions" in model.status
+    for section in model.page.sections:
+        assert "cycle 1" in section.scope or "do not apply" in section.scope or "does not apply" in section.scope \
+            or "filters do not change it" in section.scope, section.key
+    assert all(model.data.sessions.set_index("session_id").loc[s, "cycle"] == 1 for s in model.session_ids)
+    model.district = model.districts[1]
+    assert set(model.overview["district"]) == {model.district}
+
+
+def test_busy_is_set_while_recomputing(model):
+    seen = []
+    model.observe(lambda change: seen.append(list(change["new"])), names="busy")
+    model.community_id = "C04"
+    assert ["community"] in seen and model.busy == []
+
+
+def test_settings_drive_every_number(model):
+    model.change_setting("ranking_method", "kemeny")
+    assert model.results.settings.ranking_method == "kemeny"
+    assert model.results.dominance()["counterfactual"]["method"].eq("kemeny").all()
+    direct = cpanalysis.elite_dominance(model.data, settings=cpanalysis.Settings(ranking_method="kemeny"))
+    assert dict(zip(model.overview["community_id"], model.overview["reading"])) == dict(
+        zip(direct["community_id"].astype(str), direct["level"]))
+
+
+def test_out_of_range_settings_are_refused_with_a_message(model):
+    before = model.settings
+    message = model.change_setting("alpha", 7)
+    assert model.settings == before and "Significance level" in message and "0.5" in message
+    assert model.setting_messages["alpha"] == message
+    assert model.change_setting("alpha", 0.1) == "" and model.settings.alpha == 0.1
+    assert "alpha" not in model.setting_messages
+    model.reset_settings()
+    assert model.settings == cpanalysis.Settings()
+
+
+def test_hiding_fewer_than_five_needs_an_explicit_logged_choice(model):
+    message = model.change_setting("min_count", 2)
+    assert model.settings.min_count == 5 and "Tick the box" in message
+    model.small_counts_confirmed = True
+    assert model.change_setting("min_count", 2) == "" and model.settings.min_count == 2
+    assert any("below 5" in entry for entry in model.choices_log)
+    paths = model.export("csv")
+    side = json.loads(next(p for p in paths if p.name == "overview.csv.json").read_text())
+    assert "WARNING" in side["small_counts"] and "explicit choice" in side["small_counts"]
+    model.small_counts_confirmed = False
+    assert model.settings.min_count == 5
+
+
+def test_one_persons_ranking_is_never_shown_or_exported(model):
+    """Issue 15: a session's ranking showed 'girls, n_rankers 1' with one girl's ranking."""
+    rankings = model.data.rankings
+    people = rankings[rankings["ranker_type"] == "individual"].groupby(["session_id", "subgroup"])["ranker"]
+    one = people.nunique()
+    session = next(s for (s, g), n in one.items() if n == 1)  # e.g. C01-S025: one girl ranked
+    model.community_id = session.split("-")[0]
+    model.session_id = session
+    table = model.session_tables["rankings"]
+    small = table[table["n_rankers"].isna()]
+    assert len(small) and small["rank"].isna().all()
+    exported = pd.read_csv(next(p for p in model.export("csv") if p.name.endswith("_rankings.csv")))
+    assert not ((exported["n_rankers"] < 5) & exported["rank"].notna()).any()
+
+
+def test_elite_voice_is_hidden_when_fewer_than_five_elites_were_present(model):
+    """Issue 12: C03's words said fewer than 5 elites were present while the signals gave parity 3.00."""
+    model.evidence_open = True
+    model.community_id = "C03"
+    dom = model.results.story()["dominance"]
+    assert dom.loc["C03", "n_elite_present"] < 5 and dom.loc["C03", "voice_parity"] == pytest.approx(3.0, abs=0.01)
+    words = " ".join(" ".join(s.sentences) for s in model.page.sections)
+    assert "3.00" not in words and "Fewer than 5 elites were present" in words
+    evidence = model.page.sections[-1].table.set_index("measure")["value"]
+    assert pd.isna(evidence["voice_parity"]) and pd.isna(evidence["elite_voice_share"])
+
+
+def test_exports_carry_context_no_staff_names_no_paths(model, sample_path):
+    model.community_id = "C02"
+    paths = model.export("everything")
+    assert len(paths) == 1 and paths[0].suffix == ".zip"
+    with zipfile.ZipFile(paths[0]) as archive:
+        names = archive.namelist()
+        assert any(n.endswith(".svg") for n in names) and any(n.endswith(".png") for n in names)
+        assert any(n.startswith("reading_C02") for n in names)
+        assert all(n + ".json" in names for n in names if not n.endswith(".json"))
+        text = "".join(archive.read(n).decode("utf-8", "replace") for n in names if not n.endswith(".png"))
+    side = json.loads(archive_json(paths[0], "reading_C02.txt.json"))
+    assert side["community"] == "C02" and side["settings"]["ranking_method"] == "borda"
+    assert "Counts of fewer than 5" in side["small_counts"]
+    facilitators = set(model.data.sessions["facilitator_id"].dropna().astype(str))
+    assert not any(f"{f}," in text or f",{f}" in text for f in facilitators)
+    assert str(sample_path) not in text and "/home/" not in text
+
+
+def archive_json(path, name) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name).decode()
+
+
+def test_exported_png_is_print_resolution(model):
+    from PIL import Image
+
+    png = next(p for p in model.export("charts") if p.suffix == ".png")
+    with Image.open(png) as image:
+        dpi = image.info.get("dpi", (0, 0))[0]
+    assert dpi >= 199
+
+
+@pytest.mark.parametrize("kind, suffix", [("csv", ".csv"), ("xlsx", ".xlsx"), ("reading", ".txt")])
+def test_export_writes_files(shared, kind, suffix):
+    paths = shared.export(kind)
+    data = [p for p in paths if p.suffix != ".json"]
+    assert data and all(p.suffix == suffix and p.stat().st_size > 0 for p in data)
+    assert all(p.with_name(p.name + ".json").exists() for p in data)
+
+
+def test_shown_and_exported_tables_are_suppressed(model):
+    model.small_counts_confirmed = False
+    model.settings = model.settings.replace(min_count=10_000)  # every count below: all hidden
+    voices = model.page.sections[1]
+    assert "%" not in " ".join(voices.sentences) and "%" not in voices.table.to_string()
+    assert voices.chart is None or "% of present" not in voices.chart.svg
+    assert model.overview["n_turns_unit"].isna().all()
+    exported = pd.read_csv(next(p for p in model.export("csv") if p.name == "overview.csv"))
+    assert exported["n_attendees_unit"].isna().all()
 
 
 def test_bad_upload_gives_a_problems_table(model, broken_path):
     source = model.source
-    ok = model.load_upload([("broken.zip", _zip_folder(broken_path))])
-    assert not ok
-    problems = model.problems
-    assert isinstance(problems, pd.DataFrame) and len(problems) > 0
-    assert {"file", "row", "column", "value", "expected", "problem"} <= set(problems.columns)
-    assert "communities.csv" in set(problems["file"])
-    assert "Traceback" not in model.status
-    assert model.source == source  # the previous dataset is still shown
+    assert not model.load_upload([("broken.zip", _zip_folder(broken_path))])
+    assert {"file", "row", "column", "value", "expected", "problem"} <= set(model.problems.columns)
+    assert "communities.csv" in set(model.problems["file"])
+    assert "Traceback" not in model.status and model.source == source
 
 
-def test_upload_of_a_valid_zip_loads_it(model, tiny_path):
-    assert model.load_upload([("tiny.zip", _zip_folder(tiny_path))])
-    assert model.problems is None
-    assert len(model.overview) == 2
-
-
-def test_upload_of_something_else_is_a_problem_not_an_exception(model):
-    assert not model.load_upload([("notes.txt", b"hello")])
-    assert "notes.txt" in model.problems["problem"].iloc[0]
-    assert not model.load_upload([("broken.zip", b"not a zip at all")])
-    assert len(model.problems) == 1
+def test_upload_of_something_else_is_a_problem_not_an_exception(shared):
+    m = DashboardModel()
+    assert not m.load_upload([("notes.txt", b"hello")])
+    assert "notes.txt" in m.problems["problem"].iloc[0]
+    assert not m.load_upload([("broken.zip", b"not a zip at all")])
 
 
 def test_missing_path_is_a_problem(tmp_path):
     m = DashboardModel(tmp_path / "nowhere")
-    assert m.data is None and len(m.problems) == 1
-    assert "Could not load" in m.status
-
-
-@pytest.mark.parametrize("kind, suffix", [("csv", ".csv"), ("xlsx", ".xlsx"), ("png", ".png")])
-def test_export_writes_files(model, kind, suffix, tmp_path):
-    paths = model.export(kind)
-    assert paths and all(p.suffix == suffix and p.stat().st_size > 0 for p in paths)
-    assert all(str(p).startswith(str(tmp_path / "downloads")) for p in paths)
-    if kind == "xlsx":
-        sheets = pd.read_excel(paths[0], sheet_name=None)
-        assert "overview" in sheets and len(sheets["overview"]) == len(model.overview)
-
-
-def test_exported_tables_are_suppressed(model):
-    model.threshold = 10_000  # every count is below it: every count must be hidden
-    paths = {p.stem: p for p in model.export("csv")}
-    community = pd.read_csv(paths[f"community_{model.community_id}_participation"])
-    for column in ("n_attendees", "n_turns", "presence_share", "parity"):
-        nonzero = model.data.attendance is not None
-        assert nonzero and community[column].isna().all(), column
-    overview = pd.read_csv(paths["overview"])
-    assert overview["n_attendees_unit"].isna().all()
-    # and at the default threshold the same table keeps its large counts
-    model.threshold = 5
-    again = pd.read_csv({p.stem: p for p in model.export("csv")}[f"community_{model.community_id}_participation"])
-    assert again["n_attendees"].notna().any()
-
-
-def test_shown_tables_are_suppressed(model):
-    model.threshold = 10_000
-    assert model.community_tables["participation"]["n_turns"].isna().all()
-    assert model.overview["n_turns_unit"].isna().all()
-
-
-def test_calls_reproduce_the_figures(model):
-    # The call the panel shows, run by hand, gives the table the page shows.
-    part = cpanalysis.participation(model.data, level="community", subgroup="subgroup", n_boot=None)
-    rows = cpanalysis.suppress_small(part[part["community_id"] == model.community_id], threshold=5)
-    assert "cpanalysis.participation(data, level='community', subgroup='subgroup'" in model.calls["presence_voice"]
-    assert "n_boot=None" in model.calls["presence_voice"]
-    shown = model.community_tables["participation"]
-    pd.testing.assert_frame_equal(shown.reset_index(drop=True), rows.reset_index(drop=True), check_dtype=False)
-
-
-def test_dominance_threshold_setting_reaches_the_library(model):
-    if model.availability["elite_dominance"] != "available":
-        pytest.skip("cpanalysis has no elite_dominance yet")
-    assert "alpha" in model.dominance_defaults
-    model.dominance_thresholds = {**model.dominance_thresholds, "alpha": 0.1}
-    assert "alpha=0.1" in model.calls["dominance"]
-    assert model.community_tables["dominance"].attrs["settings"].alpha == 0.1
-
-
-def test_unavailable_parts_say_so(model):
-    if model.availability["elite_dominance"] != "available":
-        assert "not available yet" in model.notes["dominance"]
+    assert m.data is None and len(m.problems) == 1 and "Could not load" in m.status
 
 
 def test_build_app_reads_cpanalysis_data(monkeypatch, tiny_path, tmp_path):
     monkeypatch.setenv("CPANALYSIS_DATA", str(tiny_path))
     view = build_app(downloads=tmp_path)
-    assert view.model.source == str(tiny_path)
-    assert len(view.model.overview) == 2
+    assert view.model.source == "tiny" and len(view.model.overview) == 2
+    view.open_community(view.model.community_ids[1])
+    assert view.tabs.selected_index == 1 and view.model.page.community_id == view.model.community_ids[1]
 
 
-def test_figures_do_not_touch_pyplot():
+def test_evidence_charts_are_drawn_when_the_panel_opens(model):
+    assert model.page.sections[-1].extra_charts == []
+    model.evidence_open = True
+    assert {c.name for c in model.page.sections[-1].extra_charts} >= {"alignment", "counterfactual", "lorenz"}
+
+
+def test_figures_do_not_touch_pyplot(shared):
     import matplotlib.pyplot as plt
 
     before = plt.get_fignums()
-    DashboardModel(cpanalysis.sample_path())
+    shared.community_id = "C07"
     assert plt.get_fignums() == before

@@ -1,9 +1,13 @@
-"""The Voilà dashboard: a model (state and library calls), views (widgets only), and build_app().
+"""The Voilà dashboard: a model (state), library results, pages (overview, community), exports,
+views (widgets only), and build_app().
 
-``notebooks/dashboard.ipynb`` is two cells::
+``notebooks/dashboard.ipynb`` is two cells (the page shows first, then the data load)::
 
     from cpanalysis.dashboard import build_app
-    build_app()
+    app = build_app(load=False)
+    app
+
+    app.start()
 """
 
 from .model import DashboardModel

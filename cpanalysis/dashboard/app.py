@@ -1,8 +1,10 @@
-"""Connector: build the model, load the data once, build the view."""
+"""Connector: show the view at once (with "loading..." in words), then load the data."""
 
 from __future__ import annotations
 
 import os
+
+from cpanalysis import Settings
 
 from .model import DashboardModel
 
@@ -20,10 +22,21 @@ def default_path() -> str:
         return ""
 
 
-def build_app(path: str | None = None, *, downloads: str | None = None):
-    """The dashboard widget for ``path`` (default :func:`default_path`); display it in a notebook."""
+def build_app(path: str | None = None, *, downloads: str | None = None, settings: Settings | None = None,
+              load: bool = True):
+    """The dashboard widget for ``path`` (default :func:`default_path`).
+
+    With ``load=False`` the data are loaded by ``view.start()``: the notebook shows the widget
+    first, so the first load shows its progress in words ("Loading 12 communities...").
+    """
     from .views import DashboardView
 
-    model = DashboardModel(downloads=downloads)
-    model.load_path(path or default_path())  # the heavy work, once per kernel
-    return DashboardView(model)
+    model = DashboardModel(downloads=downloads, settings=settings)
+    view = DashboardView(model)
+    target = path or default_path()
+    view.start = lambda: model.load_path(target)
+    if load:
+        view.start()
+    else:
+        model.status = f"Starting: loading {os.path.basename(str(target).rstrip('/')) or 'the data'}..."
+    return view

@@ -1,56 +1,46 @@
-"""The dashboard's model: state and library calls, no widgets.
-
-:class:`DashboardModel` is a :class:`traitlets.HasTraits`. The views set its *input* traits
-(filters, the selected community and session, settings); the model answers by updating its
-*output* traits (tables, figures as PNG bytes, the plain-language reading, the library calls that
-reproduce each figure). Heavy work (loading, tables for every community) happens once per dataset
-in :meth:`DashboardModel.load_path` and is cached; a filter or a selection only picks rows.
-
-Every measure comes from the library (:mod:`cpanalysis.dashboard.library` finds it); every table
-that is shown or exported goes through :func:`cpanalysis.suppress_small` first.
+"""The dashboard's state: inputs set by the views, outputs they draw. No widgets, no computation:
+results come from :class:`.results.LibraryResults` (the library), pages from :mod:`.overview` and
+:mod:`.community`, files from :mod:`.exports`. One :class:`cpanalysis.Settings` drives everything.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import io
+import logging
 import os
-import re
-import shutil
 import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 import pandas as pd
 import traitlets as t
 
-from . import figures
-from .library import Code, Found, call_text, find, find_first, problems_frame
+import cpanalysis
+from cpanalysis import DatasetError, Settings
 
-ALL = "All"
-DEFAULT_METHOD = "borda"
-WEIGHTINGS = ("ranker", "subgroup")
-#: Columns of the programme overview, in the order shown.
-OVERVIEW_COLUMNS = ("community_id", "name", "district", "reading", "elite_gap", "decision", "n_attendees_unit",
-                    "n_turns_unit", "lowest_parity_subgroup", "lowest_parity", "elite_parity",
-                    "gini")
+from . import exports, figures
+from .community import CommunityPage, community_page
+from .filters import ALL, Filters, rows_of, sessions_in
+from .overview import COLUMNS, group_priorities, headlines, overview_table
+from .results import LibraryResults
+from .safety import hide_small_counts, without_paths
+from .settings_form import SAFE_MIN_COUNT, change_setting
 
-
-def _is_na(value) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+log = logging.getLogger("cpanalysis.dashboard")
 
 
-#: Parity intervals in the dashboard use the bootstrap's exact limit (binomial quantiles): the same
-#: interval without resampling noise, and fast enough to recompute when a session format is chosen.
-PARITY_N_BOOT = None
+def problems_frame(message: str, file: str = "") -> pd.DataFrame:
+    """One problem in the shape of :meth:`cpanalysis.DatasetError.to_frame`."""
+    return pd.DataFrame([{"file": file, "row": None, "column": None, "value": None,
+                          "expected": None, "problem": message, "more_rows": 0}])
 
 
 class DashboardModel(t.HasTraits):
-    """State of one dashboard session (one kernel) and the library calls behind it."""
+    """State of one dashboard session (one kernel)."""
 
     # ---- inputs, set by the views -------------------------------------------------------------
     district = t.Unicode(ALL)
@@ -60,10 +50,9 @@ class DashboardModel(t.HasTraits):
     ascending = t.Bool(True)
     community_id = t.Unicode("")
     session_id = t.Unicode("")
-    method = t.Unicode(DEFAULT_METHOD)
-    weighting = t.Enum(WEIGHTINGS, default_value="ranker")
-    threshold = t.Int(5, help="counts below this are hidden (suppress_small)")
-    dominance_thresholds = t.Dict()
+    settings = t.Instance(Settings, kw={})
+    small_counts_confirmed = t.Bool(False, help="the user ticked 'show counts below 5 anyway'")
+    evidence_open = t.Bool(False, help="the evidence panel is open (its charts are drawn only then)")
 
     # ---- outputs ------------------------------------------------------------------------------
     source = t.Unicode("")
@@ -75,70 +64,75 @@ class DashboardModel(t.HasTraits):
     methods = t.List()
     sort_columns = t.List()
     overview = t.Instance(pd.DataFrame, allow_none=True)
+    headlines = t.List()
+    overview_chart = t.Any(None)
     community_ids = t.List()
     session_ids = t.List()
-    community_tables = t.Dict()
+    page = t.Any(None, help="the CommunityPage shown")
     session_tables = t.Dict()
-    figures = t.Dict()
-    notes = t.Dict(help="panel name -> why it cannot be shown")
-    reading = t.Unicode("")
-    calls = t.Dict(help="figure or table name -> the library call that reproduces it")
-    availability = t.Dict(help="library function -> 'available' or why not")
-    dominance_defaults = t.Dict()
+    setting_messages = t.Dict(help="setting name -> why the typed value was refused")
+    busy = t.List(help="regions being recomputed: 'overview', 'community', 'session'")
+    choices_log = t.List(help="explicit choices (e.g. showing small counts), with the time")
     exported = t.List(help="paths written by the last export")
     timings = t.Dict(help="seconds taken by the last load and updates")
 
     def __init__(self, path: str | os.PathLike | None = None, *, downloads: str | os.PathLike | None = None,
-                 **kwargs):
+                 settings: Settings | None = None, **kwargs):
         super().__init__(**kwargs)
         self.data = None
+        self.results: LibraryResults | None = None
+        self._quiet = False
+        if settings is not None:
+            self.settings = settings
         self.downloads = Path(downloads or os.environ.get("CPANALYSIS_DOWNLOADS")
                               or Path(tempfile.gettempdir()) / "cpanalysis-downloads")
-        self._cache: dict[Any, Any] = {}
-        self._lib: dict[str, Found] = {}
-        self._busy = False
         if path is not None:
             self.load_path(path)
 
-    @t.validate("district", "cycle", "session_format")
-    def _none_is_all(self, proposal):
-        return ALL if proposal["value"] is None else proposal["value"]
+    @property
+    def filters(self) -> Filters:
+        return Filters(self.district or ALL, self.cycle or ALL, self.session_format or ALL)
 
-    @t.validate("community_id", "session_id", "sort_by")
-    def _none_is_empty(self, proposal):
-        return "" if proposal["value"] is None else proposal["value"]
-
-    @t.validate("method")
-    def _none_is_default(self, proposal):
-        return proposal["value"] if proposal["value"] else DEFAULT_METHOD
+    @contextlib.contextmanager
+    def working(self, *regions: str, words: str = ""):
+        """Mark ``regions`` busy (the views set aria-busy and dim them) while the block runs."""
+        before = self.status
+        self.busy = sorted(set(self.busy) | set(regions))
+        if words:
+            self.status = words
+        try:
+            yield
+        finally:
+            remaining = sorted(set(self.busy) - set(regions))
+            if words and self.status == words:
+                self.status = before
+            if not remaining:
+                self._update_status()  # the status is right before the page says it is done
+            self.busy = remaining
 
     # ================================================================= loading
     def load_path(self, path: str | os.PathLike, *, label: str | None = None) -> bool:
         """Load a dataset (folder of CSV/Parquet, or a workbook). Problems go to ``problems``."""
-        import cpanalysis
-
         path = str(path).strip()
-        label = label or path
+        label = label or Path(path).name or path
         if not path:
             self._fail(problems_frame("Type the path of a folder of CSV files or of an .xlsx workbook."), path)
             return False
+        self.status = f"Loading {label}: reading the files..."
         try:
             data = cpanalysis.load(os.path.expanduser(path))
-        except cpanalysis.DatasetError as error:
+        except DatasetError as error:
             self._fail(error.to_frame(), label)
             return False
         except Exception as error:  # unreadable file, permission... shown, never a traceback
-            self._fail(problems_frame(f"{type(error).__name__}: {error}", path), label)
+            self._fail(problems_frame(f"{type(error).__name__}: {without_paths(str(error))}", label), label)
             return False
         self.set_data(data, label=label)
         return True
 
     def load_upload(self, files: Iterable[tuple[str, bytes]]) -> bool:
-        """Load uploaded files: one .zip of CSV files, one .xlsx workbook, or several .csv files.
-
-        The files are written into a new temporary folder and read from there; nothing the user
-        owns is modified.
-        """
+        """Load uploaded files: one .zip of CSV files, one .xlsx workbook, or several .csv files
+        (written into a new temporary folder; nothing the user owns is modified)."""
         files = [(Path(name).name, bytes(content)) for name, content in files]
         if not files:
             self._fail(problems_frame("No file was uploaded."), "upload")
@@ -146,530 +140,257 @@ class DashboardModel(t.HasTraits):
         folder = Path(tempfile.mkdtemp(prefix="cpanalysis-upload-"))
         label = ", ".join(name for name, _ in files)
         try:
-            target = self._unpack(files, folder)
+            target = _unpack(files, folder)
         except (zipfile.BadZipFile, ValueError) as error:
             self._fail(problems_frame(str(error), label), label)
             return False
         return self.load_path(target, label=f"upload {label}")
-
-    @staticmethod
-    def _unpack(files: list[tuple[str, bytes]], folder: Path) -> Path:
-        for name, content in files:
-            suffix = Path(name).suffix.lower()
-            if suffix == ".zip":
-                with zipfile.ZipFile(__import__("io").BytesIO(content)) as archive:
-                    for member in archive.infolist():
-                        member_path = Path(member.filename)
-                        if member.is_dir() or member_path.name.startswith(".") or "__MACOSX" in member_path.parts:
-                            continue
-                        if member_path.is_absolute() or ".." in member_path.parts:
-                            raise ValueError(f"{name}: refused a file outside the archive ({member.filename})")
-                        out = folder / member_path.name  # flatten: tables are found by file name
-                        out.write_bytes(archive.read(member))
-            elif suffix in (".csv", ".xlsx", ".xlsm", ".parquet"):
-                (folder / name).write_bytes(content)
-            else:
-                raise ValueError(f"{name}: not a .zip, .csv or .xlsx file")
-        workbooks = sorted(folder.glob("*.xls[xm]"))
-        if workbooks and not any(folder.glob("*.csv")):
-            return workbooks[0]
-        return folder
 
     def _fail(self, problems: pd.DataFrame, label: str) -> None:
         self.problems = problems
         still = f" Still showing {self.source}." if self.data is not None else ""
         self.status = f"Could not load {label}: {len(problems)} problem(s).{still}"
 
-    def set_data(self, data, label: str = "") -> None:
-        """Use ``data`` (a :class:`cpanalysis.Dataset`): compute the programme tables once."""
+    def set_data(self, data, label: str = "", *, results: LibraryResults | None = None) -> None:
+        """Use ``data`` (a :class:`cpanalysis.Dataset`): compute the programme tables once
+        (``results``: library results of the same data and settings to reuse)."""
         start = time.perf_counter()
+        n = len(data.communities)
         self.data = data
-        self._cache = {}
-        self._lib = {name: find(name) for name in (
-            "participation", "suppress_small", "speaking_concentration", "individual_speaking",
-            "lorenz_curve", "subgroup_rankings", "aggregate", "ranking_methods", "elite_dominance",
-            "reading")}
-        self._lib["plot_subgroup_heatmap"] = find("plot_subgroup_heatmap")
-        self._lib["plot_alignment"] = find_first("plot_alignment", "alignment_plot")
-        self._lib["plot_counterfactual"] = find_first("plot_counterfactual", "counterfactual_plot")
-        self.availability = {name: "available" if f.available else (f.reason or "not available yet")
-                             for name, f in self._lib.items()}
-        self.dominance_defaults = _dominance_defaults(self._lib["elite_dominance"])
-        if not self.dominance_thresholds:
-            self.dominance_thresholds = dict(self.dominance_defaults)
-        methods = self._lib["ranking_methods"].func() if self._lib["ranking_methods"].available else []
-        self._busy = True
-        try:
-            self.methods = list(methods)
-            if self.method not in self.methods and self.methods:
-                self.method = DEFAULT_METHOD if DEFAULT_METHOD in self.methods else self.methods[0]
-            communities = data.communities
-            districts = communities["district"].dropna().astype(str).unique().tolist() \
-                if "district" in communities else []
-            self.districts = [ALL] + sorted(districts)
-            self.cycles = [ALL] + [str(c) for c in sorted(data.sessions["cycle"].dropna().unique())]
-            self.formats = [ALL] + sorted(data.sessions["format"].dropna().astype(str).unique().tolist())
-            self.district, self.cycle, self.session_format = ALL, ALL, ALL
-            self.source = label or str(data.source)
-            self.problems = None
-            self._participation_tables(None)  # the heavy part, cached
-            self._dominance_table()
-            for cycle in self.cycles[1:]:  # each cycle's overview once, so choosing a cycle is instant
-                self.cycle = cycle
-                self._overview_all()
-            self.cycle = ALL
-            self.sort_columns = [c for c in OVERVIEW_COLUMNS if c in self._overview_all().columns]
-            if self.sort_by not in self.sort_columns:
-                self.sort_by = "community_id"
-        finally:
-            self._busy = False
-        self.timings = {**self.timings, "load_s": time.perf_counter() - start}
-        self.community_id = ""
+        self.source = label or without_paths(str(data.source or "data"))
+        with self.working("overview", "community", "session",
+                          words=f"Loading {n:,} communities: computing who spoke and how decisions were made..."):
+            self._quiet = True
+            try:
+                reuse = results is not None and results.data is data and results.settings == self.settings
+                self.results = results if reuse else LibraryResults(data, self.settings)
+                self.methods = cpanalysis.ranking_methods()
+                communities = data.communities
+                districts = communities["district"].dropna().astype(str).unique().tolist() \
+                    if "district" in communities else []
+                self.districts = [ALL] + sorted(districts)
+                self.cycles = [ALL] + [str(c) for c in sorted(data.sessions["cycle"].dropna().unique())]
+                self.formats = [ALL] + sorted(data.sessions["format"].dropna().astype(str).unique().tolist())
+                self.district, self.cycle, self.session_format = ALL, ALL, ALL
+                self.problems = None
+                self.results.story()  # the heavy part, once per dataset and settings
+                self.sort_columns = list(COLUMNS)
+                self.community_id = ""
+            finally:
+                self._quiet = False
+            self.timings = {**self.timings, "load_s": time.perf_counter() - start}
+            self._update_overview()
+
+    def _update_status(self) -> None:
+        if self.data is None:
+            return
+        shown = len(self.overview) if self.overview is not None else 0
+        sessions = len(sessions_in(self.data, self.filters))
+        self.status = (f"Showing {self.source}: {shown:,} of {len(self.data.communities):,} communities, "
+                       f"{sessions:,} of {len(self.data.sessions):,} sessions. Filters: {self.filters.words()}. "
+                       f"Counts below {self.settings.min_count} hidden.")
+
+    # ================================================================= settings
+    def change_setting(self, name: str, value) -> str:
+        """Apply one setting; a refused value leaves the settings as they were and returns why."""
+        new, message = change_setting(self.settings, name, value, small_counts_confirmed=self.small_counts_confirmed)
+        self.setting_messages = {**{k: v for k, v in self.setting_messages.items() if k != name},
+                                 **({name: message} if message else {})}
+        if not message and new != self.settings:
+            if name == "min_count" and value < SAFE_MIN_COUNT:
+                self._record(f"showing counts of {value} or more people (below {SAFE_MIN_COUNT})")
+            self.settings = new
+        return message
+
+    def reset_settings(self) -> None:
+        """Back to :class:`cpanalysis.Settings` defaults."""
+        self.setting_messages = {}
+        self.small_counts_confirmed = False
+        self.settings = Settings()
+
+    def _record(self, choice: str) -> None:
+        entry = f"{_dt.datetime.now().isoformat(timespec='seconds')}: {choice}"
+        log.warning("explicit choice: %s", entry)
+        self.choices_log = [*self.choices_log, entry]
+
+    @t.observe("small_counts_confirmed")
+    def _on_confirm(self, change) -> None:
+        if change["new"]:
+            self._record("confirmed that counts below 5 may be shown")
+        elif self.settings.min_count < SAFE_MIN_COUNT:
+            self.settings = self.settings.replace(min_count=SAFE_MIN_COUNT)
+
+    @t.observe("settings")
+    def _on_settings(self, change) -> None:
+        if self.data is None or self._quiet:
+            return
+        with self.working("overview", "community", "session", words="Recomputing with the new settings..."):
+            self.results = LibraryResults(self.data, self.settings)
+            self.results.story()
         self._update_overview()
-        self.status = f"Showing {self.source}: {len(data.communities):,} communities, {len(data.sessions):,} sessions."
-
-    # ================================================================= library calls (cached)
-    def _f(self, name: str) -> Found:
-        return self._lib.get(name) or find(name)
-
-    def _formats_arg(self):
-        return None if self.session_format == ALL else self.session_format
-
-    def _participation_tables(self, fmt) -> dict[str, pd.DataFrame]:
-        key = ("participation", fmt)
-        if key in self._cache:
-            return self._cache[key]
-        out: dict[str, pd.DataFrame] = {}
-        part = self._f("participation")
-        if part.available:
-            for level in ("community", "cycle", "session"):
-                out[level] = part.func(self.data, level=level, subgroup="subgroup", formats=fmt, n_boot=PARITY_N_BOOT)
-            out["status_community"] = part.func(self.data, level="community", subgroup="status", formats=fmt,
-                                               n_boot=PARITY_N_BOOT)
-            out["status_cycle"] = part.func(self.data, level="cycle", subgroup="status", formats=fmt,
-                                           n_boot=PARITY_N_BOOT)
-        conc = self._f("speaking_concentration")
-        if conc.available:
-            for level in ("community", "cycle"):
-                try:
-                    out[f"concentration_{level}"] = conc.func(self.data, level=level, formats=fmt)
-                except Exception as error:  # e.g. a dataset with head counts only
-                    self.notes = {**self.notes, "concentration": str(error)}
-        speak = self._f("individual_speaking")
-        if speak.available:
-            for level in ("community", "cycle"):
-                try:
-                    out[f"individuals_{level}"] = speak.func(self.data, level=level, formats=fmt)
-                except Exception as error:
-                    self.notes = {**self.notes, "lorenz": str(error)}
-        self._cache[key] = out
-        return out
-
-    def _dominance_table(self) -> pd.DataFrame | None:
-        found = self._f("elite_dominance")
-        if not found.available:
-            return None
-        key = ("dominance", self.method, self.weighting, tuple(sorted(self.dominance_thresholds.items())))
-        if key not in self._cache:
-            self._cache[key] = self._dominance_analysis(found)
-        return self._cache[key]["table"]
-
-    def _current_analysis(self) -> dict:
-        self._dominance_table()
-        return self._cache[("dominance", self.method, self.weighting,
-                            tuple(sorted(self.dominance_thresholds.items())))]
-
-    def _dominance_analysis(self, found: Found) -> dict:
-        """The dominance analysis of every community, once per settings.
-
-        ``cpanalysis.reading`` accepts the analysis of ``cpanalysis.dominance.core.analyse`` so that
-        reading one community does not recompute the whole programme; its ``table`` is what
-        ``elite_dominance`` returns with the same settings.
-        """
-        kwargs = self._dominance_kwargs(found)
-        try:
-            from cpanalysis.dominance.core import analyse
-            from cpanalysis.settings import resolve_settings
-
-            return analyse(self.data, resolve_settings(**kwargs))
-        except ImportError:
-            return {"table": found.func(self.data, **kwargs)}
-
-    def _dominance_kwargs(self, found: Found) -> dict:
-        kwargs = {k: v for k, v in self.dominance_thresholds.items() if found.accepts(k)}
-        if found.accepts("ranking_method"):
-            kwargs["ranking_method"] = self.method
-        if found.accepts("ranking_weighting"):
-            kwargs["ranking_weighting"] = self.weighting
-        return kwargs
-
-    def suppress(self, table: pd.DataFrame | None) -> pd.DataFrame | None:
-        """``table`` with small counts hidden (the library's ``suppress_small``)."""
-        if table is None:
-            return None
-        found = self._f("suppress_small")
-        if found.available:
-            return found.func(table, threshold=self.threshold)
-        # The library function is missing: hide every count column below the threshold rather
-        # than show it (safeguarding first); the settings panel says this fallback is in use.
-        out = table.copy()
-        for column in [c for c in out.columns if c.startswith("n_") or c == "count"]:
-            values = pd.to_numeric(out[column], errors="coerce")
-            out[column] = out[column].astype(object).where(~((values > 0) & (values < self.threshold)), pd.NA)
-        return out
 
     # ================================================================= programme overview
-    def _rows(self, table: pd.DataFrame | None, *, community=None, session=None) -> pd.DataFrame | None:
-        if table is None:
-            return None
-        mask = pd.Series(True, index=table.index)
-        if self.cycle != ALL and "cycle" in table:
-            mask &= table["cycle"].astype(str) == self.cycle
-        if community is not None:
-            mask &= table["community_id"] == community
-        if session is not None:
-            mask &= table["session_id"] == session
-        return table[mask]
-
-    def _level(self) -> str:
-        return "community" if self.cycle == ALL else "cycle"
-
-    def _overview_all(self) -> pd.DataFrame:
-        """One row per community for the current format and cycle (cached)."""
-        key = ("overview", self.session_format, self.cycle, self.threshold, self.method, self.weighting,
-               tuple(sorted(self.dominance_thresholds.items())))
-        if key in self._cache:
-            return self._cache[key]
-        data = self.data
-        out = data.communities[[c for c in ("community_id", "name", "district") if c in data.communities]].copy()
-        out = out.set_index("community_id", drop=False)
-        decisions = self._labelled(data.decisions)
-        top = decisions.sort_values("priority").drop_duplicates("community_id").set_index("community_id")
-        out["decision"] = top["label"].reindex(out.index)
-        tables = self._participation_tables(self._formats_arg())
-        level = self._level()
-        part = self.suppress(self._rows(tables.get(level)))
-        if part is not None and len(part):
-            first = part.drop_duplicates("community_id").set_index("community_id")
-            for column in ("n_attendees_unit", "n_turns_unit"):
-                out[column] = first[column].reindex(out.index)
-            ranked = part.dropna(subset=["parity"]).sort_values("parity", kind="stable")
-            lowest = ranked.drop_duplicates("community_id").set_index("community_id")
-            out["lowest_parity_subgroup"] = lowest["subgroup"].reindex(out.index)
-            out["lowest_parity"] = lowest["parity"].reindex(out.index)
-        status = self.suppress(self._rows(tables.get(f"status_{level}")))
-        if status is not None and len(status):
-            elite = status[status["subgroup"] == "elite"].drop_duplicates("community_id").set_index("community_id")
-            out["elite_parity"] = elite["parity"].reindex(out.index)
-        conc = self.suppress(self._rows(tables.get(f"concentration_{level}")))
-        if conc is not None and len(conc) and "gini" in conc:
-            out["gini"] = conc.drop_duplicates("community_id").set_index("community_id")["gini"].reindex(out.index)
-        dominance = self._dominance_table()
-        if dominance is not None and len(dominance):
-            level_col = next((c for c in ("reading_level", "level", "reading") if c in dominance), None)
-            first = dominance.drop_duplicates("community_id").set_index("community_id")
-            if level_col is not None:
-                out["reading"] = first[level_col].reindex(out.index).astype(object)
-            if "gap" in first:
-                out["elite_gap"] = first["gap"].reindex(out.index)
-        if "reading" not in out and "elite_parity" in out:
-            out["reading"] = "participation only"
-        out = out.reset_index(drop=True)
-        out = out[[c for c in OVERVIEW_COLUMNS if c in out]]
-        self._cache[key] = out
-        return out
-
-    def _labelled(self, table: pd.DataFrame) -> pd.DataFrame:
-        labels = self.data.harms.set_index("harm_id")["label"]
-        out = table.copy()
-        out["label"] = out["harm_id"].map(labels).fillna(out["harm_id"])
-        return out
-
-    @t.observe("district", "cycle", "session_format", "sort_by", "ascending", "threshold")
+    @t.observe("district", "cycle", "session_format", "sort_by", "ascending")
     def _on_filter(self, change) -> None:
-        if self.data is not None and not self._busy:
+        if self.data is not None and not self._quiet:
             self._update_overview()
 
     def _update_overview(self) -> None:
+        with self.working("overview", "session"):  # busy until the community page is redrawn too
+            self._redraw_overview()
+
+    def _redraw_overview(self) -> None:
         start = time.perf_counter()
-        table = self._overview_all()
-        if self.district != ALL and "district" in table:
-            table = table[table["district"] == self.district]
-        if self.sort_by in table:
-            table = table.sort_values(self.sort_by, ascending=self.ascending, kind="stable", na_position="last")
-        table = table.reset_index(drop=True)
-        self.overview = table
-        ids = table["community_id"].astype(str).tolist()
-        self.community_ids = ids
-        level = self._level()
-        self.calls = {**self.calls, "overview": "\n".join([
-            call_text(self._f("participation"), "data", level=level, subgroup="subgroup", formats=self._formats_arg(),
-                      n_boot=PARITY_N_BOOT),
-            call_text(self._f("participation"), "data", level=level, subgroup="status", formats=self._formats_arg(),
-                      n_boot=PARITY_N_BOOT),
-            call_text(self._f("speaking_concentration"), "data", level=level, formats=self._formats_arg()),
-            call_text(self._f("elite_dominance"), "data", **self._dominance_kwargs(self._f("elite_dominance")))
-            if self._f("elite_dominance").available else "# elite_dominance: not available yet",
-            f"# then cpanalysis.suppress_small(table, threshold={self.threshold}) on each table"])}
+        with self.working("overview"):
+            table = overview_table(self.results, self.filters)
+            if self.sort_by in table:
+                table = table.sort_values(self.sort_by, ascending=self.ascending, kind="stable", na_position="last")
+            self.overview = table.reset_index(drop=True)
+            self.headlines = headlines(self.results, self.overview, self.filters)
+            shown = self.overview["community_id"].head(40)
+            prio = group_priorities(self.results, shown, self.filters)
+            self.overview_chart = figures.priorities_grid(
+                "overview_priorities", prio, {c: c for c in shown},
+                "Each group's first harm: chosen by the community or not",
+                f"Chart of {len(shown)} communities by group: each group's first harm, green when the community "
+                "chose it, orange when it did not, grey when hidden or not ranked. " + " ".join(self.headlines))
+            self.community_ids = self.overview["community_id"].astype(str).tolist()
         self.timings = {**self.timings, "overview_s": time.perf_counter() - start}
-        if self.community_id not in ids:
-            self.community_id = ids[0] if ids else ""
-        else:
-            self._update_community()
+        if self.community_id not in self.community_ids:
+            self._quiet = True
+            try:
+                self.community_id = self.community_ids[0] if self.community_ids else ""
+            finally:
+                self._quiet = False
+        self._update_community()
 
     # ================================================================= one community
-    @t.observe("community_id")
-    def _on_community(self, change) -> None:
-        if self.data is not None and not self._busy:
+    @t.observe("evidence_open")
+    def _on_evidence(self, change) -> None:
+        if self.data is not None and not self._quiet and change["new"]:
             self._update_community()
 
-    @t.observe("method", "weighting", "dominance_thresholds")
-    def _on_setting(self, change) -> None:
-        if self.data is not None and not self._busy:
-            self._update_overview()
-
-    def _session_list(self, cid: str) -> list[str]:
-        sessions = self.data.sessions
-        mask = sessions["community_id"] == cid
-        if self.cycle != ALL:
-            mask &= sessions["cycle"].astype(str) == self.cycle
-        if self.session_format != ALL:
-            mask &= sessions["format"] == self.session_format
-        return sessions.loc[mask, "session_id"].astype(str).tolist()
+    @t.observe("community_id")
+    def _on_community(self, change) -> None:
+        if self.data is not None and not self._quiet:
+            self._update_community()
 
     def _update_community(self) -> None:
         start = time.perf_counter()
-        cid = self.community_id
-        tables: dict[str, pd.DataFrame] = {}
-        figs: dict[str, bytes] = {}
-        notes: dict[str, str] = {}
-        calls = dict(self.calls)
-        fmt = self._formats_arg()
-        level = self._level()
-        where = "" if self.cycle == ALL else f", cycle {self.cycle}"
-        title_unit = f"{cid}{where}" + ("" if fmt is None else f", {fmt} only")
-        if not cid:
-            self.community_tables, self.reading = {}, "No community matches the filters."
-            self.figures = {"presence_voice": figures.message_png("No community matches the filters.")}
-            self.session_ids = []
-            self.session_id = ""
-            return
-        # -- participation
-        ptables = self._participation_tables(fmt)
-        part = self._f("participation")
-        if part.available:
-            rows = self.suppress(self._rows(ptables[level], community=cid))
-            tables["participation"] = rows
-            figs["presence_voice"] = figures.presence_voice_png(rows, f"Presence and voice by subgroup, {title_unit}")
-            calls["presence_voice"] = call_text(part, "data", level=level, subgroup="subgroup", formats=fmt,
-                                                n_boot=PARITY_N_BOOT) + \
-                f"  # rows of community_id == {cid!r}" + (f", cycle == {self.cycle}" if self.cycle != ALL else "")
-        else:
-            notes["presence_voice"] = f"Participation measures are not available yet ({part.reason})."
-        # -- concentration
-        if f"concentration_{level}" in ptables:
-            tables["concentration"] = self.suppress(self._rows(ptables[f"concentration_{level}"], community=cid))
-        indiv = ptables.get(f"individuals_{level}")
-        lorenz = self._f("lorenz_curve")
-        if indiv is not None and lorenz.available:
-            rows = self._rows(indiv, community=cid)
-            curves = {}
-            if len(rows) >= self.threshold:
-                curve = lorenz.func(rows["turns"].to_numpy())
-                curves[f"all attendees (n = {len(rows)}), Gini {curve.attrs.get('gini', float('nan')):.2f}"] = curve
-            figs["lorenz"] = figures.lorenz_png(curves, f"Who does the talking? {title_unit}") if curves else \
-                figures.message_png(f"Fewer than {self.threshold} people: not shown.")
-            calls["lorenz"] = (call_text(self._f("individual_speaking"), "data", level=level, formats=fmt)
-                               + f"  # rows of community_id == {cid!r}\n"
-                               + call_text(lorenz, "rows['turns']") + "\n"
-                               + call_text(self._f("speaking_concentration"), "data", level=level, formats=fmt))
-        else:
-            notes["lorenz"] = "Speaking concentration (Lorenz curve, Gini) is not available yet."
-        # -- rankings
-        sub = self._f("subgroup_rankings")
-        agg = self._f("aggregate")
-        session_list = self._session_list(cid)
-        ranked_here = self.data.rankings[self.data.rankings["session_id"].isin(session_list)]
-        decision = self._labelled(self.data.decisions[self.data.decisions["community_id"] == cid])
-        tables["decision"] = decision[["priority", "harm_id", "label"]].sort_values("priority").reset_index(drop=True)
-        if sub.available and len(ranked_here):
-            rankings = sub.func(self.data, method=self.method, session_id=session_list)
-            consensus = agg.func(ranked_here, method=self.method, weighting=self.weighting)
-            consensus = self._labelled(consensus)
-            tables["subgroup_rankings"] = self.suppress(rankings)
-            tables["consensus"] = consensus
-            figs["heatmap"] = figures.heatmap_png(
-                rankings, decision, consensus, f"Harm ranks by subgroup, {title_unit} ({self.method})",
-                self._f("plot_subgroup_heatmap").func)
-            calls["heatmap"] = (call_text(sub, "data", method=self.method, session_id=Code("sessions"))
-                                + f"  # sessions: {cid}'s sessions in the filters\n"
-                                + call_text(agg, "data.rankings[data.rankings.session_id.isin(sessions)]",
-                                            method=self.method, weighting=self.weighting) + "\n"
-                                + "cpanalysis.rankings.plots.plot_subgroup_heatmap(rankings)")
-        else:
-            notes["heatmap"] = "No harm rankings recorded in the selected sessions." if sub.available \
-                else "Harm rankings are not available yet."
-        # -- dominance
-        dom = self._f("elite_dominance")
-        read = self._f("reading")
-        if dom.available:
-            table = self._dominance_table()
-            tables["dominance"] = self.suppress(table[table["community_id"] == cid])
-            calls["dominance"] = call_text(dom, "data", **self._dominance_kwargs(dom))
-            analysis = self._current_analysis()
-            inputs = {"plot_alignment": ("alignment", "decision_alignment", {}),
-                      "plot_counterfactual": ("counterfactual", "counterfactual_decisions",
-                                              {"labels": dict(zip(self.data.harms["harm_id"], self.data.harms["label"]))})}
-            for name, (part_name, source, extra) in inputs.items():
-                plot = self._f(name)
-                if plot.available and part_name in analysis:
-                    try:
-                        figs[name] = figures.library_plot_png(plot.func, analysis[part_name], cid,
-                                                              size=(5.6, 3.4), **extra)
-                        calls[name] = (f"{call_text(source, 'data', **self._dominance_kwargs(dom))}\n"
-                                       f"{call_text(plot, source + '_table', repr(cid))}")
-                    except Exception as error:
-                        notes[name] = f"{plot.name} could not draw this community: {error}"
-            if read.available:
-                extra = {"analysis": analysis} if "alignment" in analysis and read.accepts("analysis") \
-                    else self._dominance_kwargs(read)
-                self.reading = str(read.func(self.data, cid, **extra))
-                calls["reading"] = call_text(read, "data", repr(cid), **self._dominance_kwargs(read))
-            else:
-                self.reading = "The plain-language reading is not available yet."
-        else:
-            notes["dominance"] = ("The elite-dominance analysis (alignment, counterfactual, reading) is "
-                                  "not available yet in this version of cpanalysis.")
-            self.reading = ("Not available yet: the elite-dominance reading has not been added to "
-                            "cpanalysis. The participation charts above are what can be read for now.")
-        self.community_tables = tables
-        self.notes = notes
-        self.calls = calls
-        self.figures = {**{k: v for k, v in self.figures.items() if k.startswith("session_")}, **figs}
+        cid = self.community_id if self.community_id in self.community_ids else ""
+        with self.working("community", words=f"Computing {cid}..." if cid else ""):
+            self.page = community_page(self.results, cid, self.filters, evidence_charts=self.evidence_open) \
+                if cid else None
         self.timings = {**self.timings, "community_s": time.perf_counter() - start}
-        sessions = self._session_list(cid)
+        sessions = sessions_in(self.data, self.filters, cid)["session_id"].astype(str).tolist() if cid else []
         self.session_ids = sessions
         if self.session_id not in sessions:
-            self.session_id = sessions[0] if sessions else ""
-        else:
-            self._update_session()
+            self._quiet = True
+            try:
+                self.session_id = sessions[0] if sessions else ""
+            finally:
+                self._quiet = False
+        self._update_session()
 
     # ================================================================= one session
     @t.observe("session_id")
     def _on_session(self, change) -> None:
-        if self.data is not None and not self._busy:
+        if self.data is not None and not self._quiet:
             self._update_session()
 
     def _update_session(self) -> None:
         sid = self.session_id
-        tables: dict[str, pd.DataFrame] = {}
-        figs = {k: v for k, v in self.figures.items() if not k.startswith("session_")}
-        calls = dict(self.calls)
         if not sid:
             self.session_tables = {}
-            figs["session_counts"] = figures.message_png("No session in the filters.")
-            self.figures = figs
             return
-        info = self.data.sessions[self.data.sessions["session_id"] == sid]
-        tables["session"] = info.reset_index(drop=True)
-        part = self._f("participation")
-        if part.available:
-            rows = self.suppress(self._rows(self._participation_tables(self._formats_arg())["session"], session=sid))
-            tables["participation"] = rows
-            fmt = str(info["format"].iloc[0]) if len(info) else ""
-            figs["session_counts"] = figures.counts_png(rows, f"Attendees and turns by subgroup, {sid} ({fmt})")
-            calls["session_counts"] = call_text(part, "data", level="session", subgroup="subgroup",
-                                                formats=self._formats_arg()) + f"  # rows of session_id == {sid!r}"
-        else:
-            figs["session_counts"] = figures.message_png("Participation measures are not available yet.")
-        sub = self._f("subgroup_rankings")
-        if sub.available and (self.data.rankings["session_id"] == sid).any():
-            rankings = sub.func(self.data, method=self.method, session_id=sid)
-            tables["rankings"] = self.suppress(rankings)
-            figs["session_heatmap"] = figures.heatmap_png(
-                rankings, None, None, f"Ranking made in {sid} ({self.method})", self._f("plot_subgroup_heatmap").func)
-            calls["session_heatmap"] = call_text(sub, "data", method=self.method, session_id=sid)
-        else:
-            figs["session_heatmap"] = figures.message_png("No harm ranking was made in this session.")
-        self.session_tables = tables
-        self.calls = calls
-        self.figures = figs
+        with self.working("session"):
+            s = self.settings
+            info = self.data.sessions[self.data.sessions["session_id"].astype(str) == sid]
+            tables = {"session": hide_small_counts(info.reset_index(drop=True), s)}
+            fmt = self.filters.formats
+            part = self.results.participation(fmt, "session")
+            tables["participation"] = hide_small_counts(rows_of(part, Filters(), session=sid), s)
+            ranked = self.results.group_rankings((sid,))
+            if ranked is not None:
+                tables["rankings"] = hide_small_counts(ranked, s)
+            self.session_tables = tables
 
     # ================================================================= export
+    def charts(self) -> dict:
+        """Every chart of the community page, the evidence's included (and the overview chart)."""
+        out = {}
+        if self.page is not None and not self.evidence_open:
+            self.evidence_open = True  # exports hold every chart, so draw the evidence
+        if self.overview_chart is not None:
+            out["overview_priorities"] = self.overview_chart
+        if self.page is not None:
+            for section in self.page.sections:
+                if section.chart is not None:
+                    out[section.chart.name] = section.chart
+                for chart in section.extra_charts:
+                    out[chart.name] = chart
+        return out
+
     def export_tables(self) -> dict[str, pd.DataFrame]:
-        """Every table currently shown, suppressed (the overview already is)."""
+        """Every table currently shown (made safe again on the way out)."""
         out = {"overview": self.overview}
-        for name, table in self.community_tables.items():
-            out[f"community_{self.community_id}_{name}"] = table
+        if self.page is not None:
+            for section in self.page.sections:
+                if section.table is not None:
+                    out[f"community_{self.community_id}_{section.key}"] = section.table
         for name, table in self.session_tables.items():
             out[f"session_{self.session_id}_{name}"] = table
-        return {name: self.suppress(table) if name != "overview" else table
-                for name, table in out.items() if table is not None}
+        return {k: v for k, v in out.items() if v is not None}
 
     def export(self, kind: str) -> list[Path]:
-        """Write the current tables (``"csv"`` or ``"xlsx"``) or figures (``"png"``) to ``downloads``."""
+        """Write ``"csv"``, ``"xlsx"``, ``"charts"`` (SVG and print PNG), ``"reading"`` (text) or
+        ``"everything"`` (one zip of all of them for this community) to ``downloads``."""
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         folder = self.downloads / stamp
         folder.mkdir(parents=True, exist_ok=True)
-        paths: list[Path] = []
-        if kind == "csv":
-            for name, table in self.export_tables().items():
-                path = folder / f"{_safe(name)}.csv"
-                table.to_csv(path, index=False)
-                paths.append(path)
-        elif kind == "xlsx":
-            path = folder / f"cpanalysis-{_safe(self.community_id or 'programme')}.xlsx"
-            with pd.ExcelWriter(path, engine="openpyxl") as writer:
-                used = set()
-                for name, table in self.export_tables().items():
-                    sheet = _safe(name)[-31:]
-                    while sheet in used:
-                        sheet = sheet[:-1] + "_"
-                    used.add(sheet)
-                    _for_excel(table).to_excel(writer, sheet_name=sheet, index=False)
-            paths.append(path)
-        elif kind == "png":
-            for name, png in self.figures.items():
-                path = folder / f"{_safe(name)}_{_safe(self.community_id)}.png"
-                path.write_bytes(png)
-                paths.append(path)
+        ctx = exports.context(community=self.community_id, filters=self.filters, settings=self.settings,
+                              source=self.source, small_counts_choice="; ".join(self.choices_log))
+        stem = f"cpanalysis-{self.community_id or 'programme'}"
+        if kind in ("csv", "xlsx"):
+            paths = exports.write_tables(folder, self.export_tables(), kind, ctx, self.settings, stem)
+        elif kind == "charts":
+            paths = exports.write_charts(folder, self.charts(), ctx, self.community_id or "programme")
+        elif kind == "reading":
+            paths = exports.write_reading(folder, self.story_text(), ctx, self.community_id)
+        elif kind == "everything":
+            inner = folder / "parts"
+            inner.mkdir()
+            parts = (exports.write_tables(inner, self.export_tables(), "csv", ctx, self.settings, stem)
+                     + exports.write_charts(inner, self.charts(), ctx, self.community_id)
+                     + exports.write_reading(inner, self.story_text(), ctx, self.community_id))
+            paths = [exports.bundle(folder, parts, self.community_id)]
         else:
-            raise ValueError(f"export: kind must be csv, xlsx or png, not {kind!r}")
+            raise ValueError(f"export: kind must be csv, xlsx, charts, reading or everything, not {kind!r}")
         self.exported = [str(p) for p in paths]
         return paths
 
-
-#: Settings of the dominance analysis offered as thresholds in the settings panel.
-DOMINANCE_THRESHOLDS = ("alpha", "parity_high", "proposal_parity_high", "adopted_share_high",
-                        "min_proposals", "min_rankers", "min_count", "tie_penalty")
-
-
-def _dominance_defaults(found: Found) -> dict:
-    """The dominance thresholds and their defaults (from ``cpanalysis.Settings``)."""
-    if not found.available:
-        return {}
-    settings = find("Settings")
-    if settings.available:
-        import dataclasses
-
-        fields = {f.name: f.default for f in dataclasses.fields(settings.func)}
-        return {k: fields[k] for k in DOMINANCE_THRESHOLDS if k in fields}
-    return found.defaults()
+    def story_text(self) -> str:
+        """The community's story in words (the story module's text, as the reports print it)."""
+        return self.page.text if self.page is not None else "No community is selected."
 
 
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(name)).strip("_") or "table"
-
-
-def _for_excel(table: pd.DataFrame) -> pd.DataFrame:
-    out = table.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
-            out[column] = out[column].dt.tz_localize(None)
-        if out[column].dtype == object or str(out[column].dtype) in ("string", "str"):
-            out[column] = out[column].astype(object).where(out[column].notna(), None)
-    return out
-
-
-def cleanup(path: str | os.PathLike) -> None:  # pragma: no cover - convenience for tests
-    shutil.rmtree(path, ignore_errors=True)
+def _unpack(files: list[tuple[str, bytes]], folder: Path) -> Path:
+    for name, content in files:
+        suffix = Path(name).suffix.lower()
+        if suffix == ".zip":
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                for member in archive.infolist():
+                    member_path = Path(member.filename)
+                    if member.is_dir() or member_path.name.startswith(".") or "__MACOSX" in member_path.parts:
+                        continue
+                    if member_path.is_absolute() or ".." in member_path.parts:
+                        raise ValueError(f"{name}: refused a file outside the archive ({member.filename})")
+                    (folder / member_path.name).write_bytes(archive.read(member))  # flatten: found by name
+        elif suffix in (".csv", ".xlsx", ".xlsm", ".parquet"):
+            (folder / name).write_bytes(content)
+        else:
+            raise ValueError(f"{name}: not a .zip, .csv or .xlsx file")
+    workbooks = sorted(folder.glob("*.xls[xm]"))
+    if workbooks and not any(folder.glob("*.csv")):
+        return workbooks[0]
+    return folder

@@ -1,8 +1,8 @@
 """Views of the dashboard: widgets laid out, linked to a :class:`DashboardModel`. No computation here.
 
-Each panel is a ``VBox`` subclass that takes the model, links its controls to the model's input
-traits (``traitlets.link``/``dlink``) and redraws itself when the model's output traits change
-(``model.observe``). Callbacks only set traits or call one model method.
+Each region (overview, community, session) re-renders when the model's outputs change; while the
+model recomputes a region, the region's HTML carries ``aria-busy="true"`` and is dimmed
+(``cp-stale``), so people, screen readers and tests see that it is being redrawn.
 """
 
 from __future__ import annotations
@@ -16,72 +16,82 @@ import ipywidgets as w
 import pandas as pd
 import traitlets as t
 
+from .community import GLOSSARY
 from .model import DashboardModel
+from .overview import COLUMNS, badge
+from .settings_form import SAFE_MIN_COUNT, choices, setting_rows
 
-#: Rows of the programme table shown at once (the rest: sort or filter, or export).
+#: Rows of the programme table shown at once (the rest: filter, sort or export).
 PAGE_ROWS = 40
 
 CSS = """
 <style>
-.cp-app { font-size: 14px; max-width: 1340px; }
-.cp-app h2 { margin: 4px 0 2px 0; font-size: 20px; }
-.cp-table table { border-collapse: collapse; font-size: 13px; }
-.cp-table th { background: #f0f0f0; text-align: left; padding: 3px 8px; position: sticky; top: 0; }
-.cp-table td { padding: 2px 8px; border-bottom: 1px solid #e3e3e3; }
+.cp-app { font-size: 15px; max-width: 1320px; line-height: 1.4; }
+.cp-app h2 { margin: 4px 0 2px 0; font-size: 21px; }
+.cp-app h3 { font-size: 17px; margin: 12px 0 4px 0; }
+.cp-panel[aria-busy="true"], .cp-stale { opacity: 0.45; transition: opacity 0.2s; }
+.cp-busy-note { display: none; }
+.cp-panel[aria-busy="true"] .cp-busy-note { display: inline; color: #8a4b00; font-weight: bold; }
+.cp-svg { width: 100%; height: auto; max-width: 760px; display: block; }
+.cp-wide .cp-svg { max-width: 1000px; }
+.cp-chart-priorities .cp-svg, .cp-chart-lorenz .cp-svg { max-width: 520px; }
+.cp-headlines li { font-size: 16px; margin: 2px 0; }
+.cp-badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; font-weight: bold;
+            border: 1px solid #333; white-space: nowrap; }
+.cp-badge-clear { background: #D55E00; color: white; }
+.cp-badge-some { background: #F0E442; color: black; }
+.cp-badge-none { background: #e8f4ee; color: black; }
+.cp-badge-unknown { background: #eeeeee; color: black; border-style: dashed; }
+.cp-scope { color: #444; font-size: 13px; font-style: italic; }
 .cp-note { color: #444; font-size: 13px; }
-.cp-reading { white-space: pre-wrap; border-left: 4px solid #0072B2; padding: 6px 10px; background: #f5f9fc; font-size: 14px; }
-.cp-missing { border: 1px dashed #999; padding: 8px 12px; color: #333; background: #fafafa; }
+.cp-cell { padding: 3px 6px; border-bottom: 1px solid #e3e3e3; font-size: 13px; overflow-wrap: anywhere; }
+.cp-head { font-weight: bold; background: #f0f0f0; cursor: help; }
+.cp-table table { border-collapse: collapse; font-size: 13px; }
+.cp-table th { background: #f0f0f0; text-align: left; padding: 3px 8px; }
+.cp-table td { padding: 2px 8px; border-bottom: 1px solid #e3e3e3; }
+.cp-error { color: #b00020; font-size: 13px; }
+.cp-warning { border-left: 4px solid #D55E00; padding: 4px 8px; background: #fff6f0; }
 .cp-problems { border-left: 4px solid #D55E00; padding: 6px 10px; background: #fff6f0; }
-.cp-calls pre { white-space: pre-wrap; font-size: 12px; background: #f6f6f6; padding: 6px; }
+.cp-section { border-top: 1px solid #ddd; padding-top: 4px; }
 </style>
 """
 
 
-#: Column headings in plain words for people reading the page (exports keep the library's names).
-PLAIN_HEADINGS = {
-    "community_id": "community", "elite_gap": "elite gap", "decision": "first harm chosen",
-    "n_attendees_unit": "attendances", "n_turns_unit": "speaking turns",
-    "lowest_parity_subgroup": "heard least", "lowest_parity": "their parity", "elite_parity": "elite parity",
-    "gini": "Gini", "presence_share": "share present", "voice_share_turns": "share of turns",
-    "voice_share_time": "share of time", "parity_ci_low": "parity, low", "parity_ci_high": "parity, high",
-    "n_attendees": "attendances", "n_turns": "turns", "silence_rate": "never spoke",
-}
+def cell_text(value) -> str:
+    try:
+        if pd.isna(value):
+            return "–"
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return html.escape(str(value))
 
 
-def plain_heading(column) -> str:
-    return PLAIN_HEADINGS.get(str(column), str(column).replace("_", " "))
-
-
-def table_html(table: pd.DataFrame | None, *, max_rows: int | None = None, empty: str = "Nothing to show.") -> str:
-    """A DataFrame as a plain HTML table; numbers rounded for reading, hidden cells as '–'."""
+def table_html(table: pd.DataFrame | None, *, max_rows: int | None = 30, empty: str = "Nothing to show.") -> str:
+    """A DataFrame as a plain HTML table; hidden cells as '–'."""
     if table is None or len(table) == 0:
         return f"<p class='cp-note'>{html.escape(empty)}</p>"
     shown = table if max_rows is None else table.head(max_rows)
-
-    def cell(value) -> str:
-        try:
-            if pd.isna(value):
-                return "–"
-        except (TypeError, ValueError):
-            pass
-        if isinstance(value, float):
-            return f"{value:.2f}"
-        return html.escape(str(value))
-
-    head = "".join(f"<th title='{html.escape(str(c))}'>{html.escape(plain_heading(c))}</th>" for c in shown.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+    head = "".join(f"<th>{html.escape(str(c).replace('_', ' '))}</th>" for c in shown.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{cell_text(v)}</td>" for v in row) + "</tr>"
                    for row in shown.itertuples(index=False))
-    more = "" if max_rows is None or len(table) <= max_rows else \
-        f"<p class='cp-note'>Showing {max_rows} of {len(table):,} rows: sort, filter or export to see the rest.</p>"
-    return f"<div class='cp-table'><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>{more}"
+    return f"<div class='cp-table'><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+
+
+def badge_html(level) -> str:
+    words, css, _ = badge(level)
+    return f"<span class='cp-badge {css}' title='{html.escape(str(level))}'>{html.escape(words)}</span>"
+
+
+def panel(region: str, busy: bool, inner: str, extra_class: str = "") -> str:
+    return (f"<section class='cp-panel {extra_class}' data-region='{region}' aria-busy='{str(busy).lower()}'>"
+            f"<span class='cp-busy-note' role='status'>Updating…</span>{inner}</section>")
 
 
 def bind_choice(model: DashboardModel, trait: str, options_trait: str, widget: w.Dropdown) -> None:
-    """Link a drop-down to a model trait and its options to another trait, both ways.
-
-    Like ``traitlets.link`` plus ``dlink`` of the options, but a value the options do not hold
-    (e.g. no community matches the filters) leaves the drop-down empty instead of raising.
-    """
+    """Link a drop-down to a model trait and its options to another trait (a value the options do
+    not hold leaves the drop-down empty instead of raising)."""
     syncing = [False]
 
     def to_widget(change=None):
@@ -106,111 +116,135 @@ def bind_choice(model: DashboardModel, trait: str, options_trait: str, widget: w
     to_widget()
 
 
-def missing_html(text: str) -> str:
-    return f"<div class='cp-missing'><b>Not available yet.</b> {html.escape(text)}</div>"
+class OverviewView(w.VBox):
+    """Headlines, the communities x groups chart, and the table (click a community to open it)."""
 
-
-class Chart(w.VBox):
-    """One figure of the model (PNG bytes in ``model.figures[name]``), or a note when it is missing."""
-
-    def __init__(self, model: DashboardModel, name: str, width: str = "auto", **kwargs):
-        self.model, self.name = model, name
-        self.image = w.Image(format="png", layout=w.Layout(max_width="100%", width=width, height="auto"))
-        self.image.add_class(f"cp-chart-{name}")
-        self.note = w.HTML()
-        super().__init__([self.image, self.note], **kwargs)
-        self.add_class("cp-chart")
-        model.observe(self._redraw, names=["figures", "notes"])
-        self._redraw()
-
-    def _redraw(self, change=None) -> None:
-        png = self.model.figures.get(self.name)
-        if png:
-            if png != self.image.value:
-                self.image.value = png
-            self.image.layout.display = None
-            self.note.value = ""
-        else:
-            self.image.layout.display = "none"
-            note = self.model.notes.get(self.name)
-            self.note.value = missing_html(note) if note else ""
-
-
-class ProgrammeView(w.VBox):
-    """Filters and the sortable table of communities."""
-
-    def __init__(self, model: DashboardModel):
-        self.model = model
-        small = w.Layout(width="240px")
+    def __init__(self, model: DashboardModel, open_community):
+        self.model, self.open_community = model, open_community
+        small = w.Layout(width="230px")
         self.district = w.Dropdown(description="District", layout=small)
         self.district.add_class("cp-district")
         self.cycle = w.Dropdown(description="Cycle", layout=small)
-        self.format = w.Dropdown(description="Session format", layout=w.Layout(width="300px"),
-                                 style={"description_width": "initial"})
-        self.sort_by = w.Dropdown(description="Sort by", layout=small)
+        self.cycle.add_class("cp-cycle")
+        self.format = w.Dropdown(description="Sessions", layout=w.Layout(width="280px"))
+        self.format.add_class("cp-format")
+        self.sort_by = w.Dropdown(description="Sort by", layout=small,
+                                  options=[(COLUMNS[c][0], c) for c in COLUMNS])
         self.order = w.ToggleButtons(options=[("ascending", True), ("descending", False)],
                                      style={"button_width": "90px"})
         for widget, options, trait in ((self.district, "districts", "district"), (self.cycle, "cycles", "cycle"),
-                                       (self.format, "formats", "session_format"),
-                                       (self.sort_by, "sort_columns", "sort_by")):
+                                       (self.format, "formats", "session_format")):
             bind_choice(model, trait, options, widget)
+        t.link((model, "sort_by"), (self.sort_by, "value"))
         t.link((model, "ascending"), (self.order, "value"))
-        self.table = w.HTML()
+        self.summary = w.HTML()
+        self.summary.add_class("cp-overview")
+        self.table = w.GridBox()
         self.table.add_class("cp-programme-table")
-        self.help = w.HTML(
-            "<p class='cp-note'><b>reading</b>: the elite-dominance reading when available; "
-            "<b>heard least</b>: the subgroup with the lowest parity, its share of turns over its share of "
-            "those present (<b>their parity</b>: 1 = heard in proportion, 0.5 = half its fair share); "
-            "<b>elite parity</b>: the same for elites (above 1 = heard more than their share); "
-            "<b>Gini</b>: 0 = everyone spoke equally, 1 = one person spoke. "
-            "'–' = hidden because fewer than the suppression threshold, or not recorded. "
-            "Open a community in the <b>Community</b> tab.</p>")
-        super().__init__([w.HBox([self.district, self.cycle, self.format]),
-                          w.HBox([self.sort_by, self.order]), self.table, self.help])
-        model.observe(self._redraw, names=["overview"])
+        super().__init__([w.HBox([self.district, self.cycle, self.format], layout=w.Layout(flex_flow="row wrap")),
+                          self.summary, w.HBox([self.sort_by, self.order]), self.table])
+        model.observe(self._redraw, names=["overview", "headlines", "overview_chart"])
+        model.observe(self._busy, names=["busy"])
         self._redraw()
 
+    def _inner(self) -> str:
+        m = self.model
+        items = "".join(f"<li>{html.escape(h)}</li>" for h in m.headlines)
+        chart = m.overview_chart.svg if m.overview_chart is not None else ""
+        return (f"<ul class='cp-headlines'>{items}</ul>"
+                f"<p class='cp-scope'>Filters: {html.escape(m.filters.words())}. The chart and the elite-influence "
+                "readings use every cycle and the final decisions; attendances, turns and parities follow the "
+                "filters.</p>"
+                f"<div class='cp-wide cp-chart-overview'>{chart}</div>")
+
+    def _busy(self, change=None) -> None:
+        busy = "overview" in self.model.busy
+        self.summary.value = panel("overview", busy, self._inner())
+        (self.table.add_class if busy else self.table.remove_class)("cp-stale")
+
     def _redraw(self, change=None) -> None:
-        self.table.value = table_html(self.model.overview, max_rows=PAGE_ROWS,
-                                      empty="No community matches these filters.")
+        self._busy()
+        table = self.model.overview
+        if table is None or table.empty:
+            self.table.children = [w.HTML("<p class='cp-note'>No community matches these filters.</p>")]
+            return
+        columns = [c for c in COLUMNS if c in table.columns]
+        cells = [w.HTML(f"<div class='cp-cell cp-head' title='{html.escape(COLUMNS[c][1], quote=True)}'>"
+                        f"{html.escape(COLUMNS[c][0])}</div>") for c in columns]
+        for row in table.head(PAGE_ROWS).itertuples(index=False):
+            values = dict(zip(table.columns, row))
+            for c in columns:
+                if c == "community_id":
+                    button = w.Button(description=str(values[c]), tooltip=f"Open {values[c]}",
+                                      layout=w.Layout(width="auto"))
+                    button.add_class("cp-open-community")
+                    button.on_click(lambda _, cid=str(values[c]): self.open_community(cid))
+                    cells.append(button)
+                elif c == "reading":
+                    cells.append(w.HTML(f"<div class='cp-cell'>{badge_html(values[c])}</div>"))
+                else:
+                    cells.append(w.HTML(f"<div class='cp-cell'>{cell_text(values[c])}</div>"))
+        self.table.layout = w.Layout(grid_template_columns=f"repeat({len(columns)}, minmax(60px, auto))",
+                                     width="100%", overflow="auto")
+        self.table.children = cells
 
 
 class CommunityView(w.VBox):
-    """Presence vs voice, speaking concentration, rankings heatmap, alignment and the reading."""
+    """One community's story: plain words first, the evidence collapsed, a glossary."""
 
     def __init__(self, model: DashboardModel):
         self.model = model
         self.picker = w.Dropdown(description="Community", layout=w.Layout(width="320px"))
         bind_choice(model, "community_id", "community_ids", self.picker)
         self.picker.add_class("cp-community-picker")
-        self.reading = w.HTML()
-        self.reading.add_class("cp-reading-box")
-        self.tables = w.HTML()
-        self.tables.add_class("cp-tables")
-        super().__init__([
-            self.picker,
-            w.HBox([Chart(model, "presence_voice", layout=w.Layout(width="58%")),
-                    Chart(model, "lorenz", layout=w.Layout(width="40%"))]),
-            Chart(model, "heatmap"),
-            w.HTML("<h3>Is the decision the elites' decision?</h3>"),
-            self.reading,
-            w.HBox([Chart(model, "plot_alignment"), Chart(model, "plot_counterfactual"), Chart(model, "dominance")]),
-            w.HTML("<h3>Tables</h3>"), self.tables])
-        model.observe(self._redraw, names=["reading", "community_tables"])
+        self.body = w.HTML()
+        self.body.add_class("cp-community")
+        self.evidence = w.HTML()
+        self.evidence.add_class("cp-evidence")
+        self.accordion = w.Accordion(children=[self.evidence], selected_index=None)
+        self.accordion.set_title(0, "The evidence (statistics, tests, detailed charts): click to open")
+        self.accordion.add_class("cp-evidence-panel")
+        self.accordion.observe(lambda change: setattr(model, "evidence_open", change["new"] == 0),
+                               names="selected_index")
+        glossary = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in GLOSSARY.items())
+        super().__init__([self.picker, self.body, self.accordion,
+                          w.HTML(f"<details class='cp-glossary'><summary><b>Words used here</b></summary>"
+                                 f"<ul>{glossary}</ul></details>")])
+        model.observe(self._redraw, names=["page", "busy"])
         self._redraw()
 
     def _redraw(self, change=None) -> None:
-        self.reading.value = f"<div class='cp-reading'>{html.escape(self.model.reading)}</div>"
-        parts = []
-        for name, table in self.model.community_tables.items():
-            if name == "dominance" and table is not None and len(table) == 1:
-                table = table.T.reset_index().set_axis(["signal", "value"], axis=1)
-            parts.append(f"<h4>{html.escape(name.replace('_', ' '))}</h4>" + table_html(table, max_rows=30))
-        self.tables.value = "".join(parts)
+        page = self.model.page
+        busy = "community" in self.model.busy
+        if page is None:
+            self.body.value = panel("community", busy, "<p>No community matches the filters.</p>")
+            self.evidence.value = ""
+            return
+        parts = [f"<h2>{html.escape(page.title)} {badge_html(page.level)}</h2>",
+                 f"<p class='cp-scope'>{html.escape(page.scope)}</p>"]
+        evidence = ""
+        for section in page.sections:
+            inner = [f"<p class='cp-scope'>{html.escape(section.scope)}</p>"]
+            if section.key == "evidence":
+                inner.append("<pre style='white-space: pre-wrap'>" + html.escape("\n".join(section.sentences))
+                             + "</pre>")
+            else:
+                inner.append("<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in section.sentences) + "</ul>")
+            for chart in ([section.chart] if section.chart else []) + section.extra_charts:
+                inner.append(f"<div class='cp-chart cp-chart-{chart.name}'>{chart.svg}</div>")
+            if section.table is not None and section.key not in ("voices", "cycles"):
+                inner.append(table_html(section.table, max_rows=None))
+            if section.key == "evidence":
+                evidence = "".join(inner)
+            else:
+                parts.append(f"<div class='cp-section cp-section-{section.key}'><h3>{html.escape(section.heading)}"
+                             f"</h3>{''.join(inner)}</div>")
+        self.body.value = panel("community", busy, "".join(parts))
+        self.evidence.value = panel("evidence", busy, evidence)
 
 
 class SessionView(w.VBox):
-    """One session: attendance and turns by subgroup, and the ranking made there."""
+    """One session: attendance and turns by group, and the ranking made there (small counts hidden)."""
 
     def __init__(self, model: DashboardModel):
         self.model = model
@@ -218,76 +252,80 @@ class SessionView(w.VBox):
         bind_choice(model, "session_id", "session_ids", self.picker)
         self.picker.add_class("cp-session-picker")
         self.tables = w.HTML()
-        super().__init__([
-            w.HTML("<p class='cp-note'>Sessions of the community chosen in the Community tab, within the filters.</p>"),
-            self.picker,
-            w.HBox([Chart(model, "session_counts", layout=w.Layout(width="48%")),
-                    Chart(model, "session_heatmap", layout=w.Layout(width="50%"))]),
-            self.tables])
-        model.observe(self._redraw, names=["session_tables"])
+        super().__init__([w.HTML("<p class='cp-note'>Sessions of the community chosen in the Community tab, "
+                                 "within the filters.</p>"), self.picker, self.tables])
+        model.observe(self._redraw, names=["session_tables", "busy"])
         self._redraw()
 
     def _redraw(self, change=None) -> None:
-        self.tables.value = "".join(
-            f"<h4>{html.escape(name)}</h4>" + table_html(table, max_rows=30)
-            for name, table in self.model.session_tables.items())
+        inner = "".join(f"<h4>{html.escape(name)}</h4>" + table_html(table)
+                        for name, table in self.model.session_tables.items())
+        self.tables.value = panel("session", "session" in self.model.busy, inner)
 
 
 class SettingsView(w.VBox):
-    """Researchers' settings and the library call that reproduces each figure."""
+    """Every setting with its label and meaning in words; refused values say why next to the box."""
 
     def __init__(self, model: DashboardModel):
         self.model = model
-        self.method = w.Dropdown(description="Aggregation method", style={"description_width": "initial"},
-                                 layout=w.Layout(width="330px"))
-        bind_choice(model, "method", "methods", self.method)
-        self.method.add_class("cp-method")
-        self.weighting = w.ToggleButtons(description="Weighting", options=[
-            ("every ranker equal", "ranker"), ("every subgroup equal", "subgroup")],
-            style={"button_width": "160px"})
-        t.link((model, "weighting"), (self.weighting, "value"))
-        self.threshold = w.BoundedIntText(description="Hide counts below", min=1, max=50,
-                                          style={"description_width": "initial"}, layout=w.Layout(width="220px"))
-        t.link((model, "threshold"), (self.threshold, "value"))
-        self.thresholds = w.VBox()
-        self.calls = w.HTML()
-        self.calls.add_class("cp-calls")
-        self.availability = w.HTML()
-        super().__init__([w.HTML("<h3>Settings</h3>"), self.method, self.weighting, self.threshold,
-                          w.HTML("<b>Dominance thresholds</b>"), self.thresholds,
-                          w.HTML("<h3>How this was computed</h3><p class='cp-note'>Each figure and "
-                                 "table is reproduced by these calls, with <code>import cpanalysis; "
-                                 "data = cpanalysis.load(path)</code>.</p>"),
-                          self.calls, self.availability])
-        model.observe(self._redraw_calls, names=["calls"])
-        model.observe(self._redraw_thresholds, names=["dominance_defaults", "availability"])
-        self._redraw_calls()
-        self._redraw_thresholds()
+        self.boxes: dict[str, w.Widget] = {}
+        self.messages: dict[str, w.HTML] = {}
+        rows = []
+        for row in setting_rows():
+            name, kind = row["name"], row["kind"]
+            style = {"description_width": "initial"}
+            if kind in ("method", "choice"):
+                box = w.Dropdown(options=choices(name), layout=w.Layout(width="260px"))
+            elif kind == "flag":
+                box = w.Checkbox(indent=False)
+            elif kind == "formats":
+                box = w.HTML()
+            else:
+                box = (w.IntText if kind == "int" else w.FloatText)(layout=w.Layout(width="140px"), style=style)
+            box.add_class(f"cp-setting-{name}")
+            if kind != "formats":
+                box.observe(lambda change, key=name: self._changed(key, change["new"]), names="value")
+            message = w.HTML()
+            message.add_class(f"cp-message-{name}")
+            self.boxes[name], self.messages[name] = box, message
+            rows.append(w.VBox([w.HBox([w.HTML(f"<b>{html.escape(row['label'])}</b>",
+                                                layout=w.Layout(width="330px")), box, message]),
+                                w.HTML(f"<div class='cp-note'>{html.escape(row['meaning'])}</div>")]))
+        self.confirm = w.Checkbox(description=f"Show counts below {SAFE_MIN_COUNT} (they can identify a child; "
+                                  "this choice is recorded in every export)", indent=False,
+                                  layout=w.Layout(width="auto"))
+        self.confirm.add_class("cp-confirm-small")
+        t.link((model, "small_counts_confirmed"), (self.confirm, "value"))
+        self.reset = w.Button(description="Reset to defaults", icon="")
+        self.reset.add_class("cp-reset")
+        self.reset.on_click(lambda _: model.reset_settings())
+        self.record = w.HTML()
+        super().__init__([w.HTML("<h3>Settings</h3><p class='cp-note'>Every number on every tab uses these "
+                                 "settings.</p>"), self.reset, *rows, self.confirm, self.record])
+        model.observe(self._redraw, names=["settings", "setting_messages", "choices_log"])
+        self._syncing = False
+        self._redraw()
 
-    def _redraw_calls(self, change=None) -> None:
-        self.calls.value = "".join(f"<b>{html.escape(name)}</b><pre>{html.escape(code)}</pre>"
-                                   for name, code in self.model.calls.items())
+    def _changed(self, name, value) -> None:
+        if not self._syncing and value is not None:
+            self.model.change_setting(name, value)
 
-    def _redraw_thresholds(self, change=None) -> None:
-        defaults = self.model.dominance_defaults
-        if not defaults:
-            self.thresholds.children = [w.HTML(missing_html(
-                "The dominance thresholds appear here when cpanalysis has elite_dominance()."))]
-        else:
-            boxes = []
-            for name, value in defaults.items():
-                kind = w.IntText if isinstance(value, int) else w.FloatText
-                box = kind(description=name, value=self.model.dominance_thresholds.get(name, value),
-                                  style={"description_width": "initial"})
-                box.observe(lambda change, key=name: self._set_threshold(key, change["new"]), names="value")
-                boxes.append(box)
-            self.thresholds.children = boxes
-        rows = "".join(f"<li><code>{html.escape(k)}</code>: {html.escape(v)}</li>"
-                       for k, v in self.model.availability.items())
-        self.availability.value = f"<details><summary>Library functions found</summary><ul>{rows}</ul></details>"
-
-    def _set_threshold(self, key, value) -> None:
-        self.model.dominance_thresholds = {**self.model.dominance_thresholds, key: value}
+    def _redraw(self, change=None) -> None:
+        self._syncing = True
+        try:
+            for name, box in self.boxes.items():
+                value = getattr(self.model.settings, name)
+                if isinstance(box, w.HTML):
+                    box.value = html.escape(", ".join(value))
+                elif name not in self.model.setting_messages and box.value != value:
+                    box.value = value
+                text = self.model.setting_messages.get(name, "")
+                self.messages[name].value = f"<span class='cp-error' role='alert'>{html.escape(text)}</span>" \
+                    if text else ""
+        finally:
+            self._syncing = False
+        entries = "".join(f"<li>{html.escape(e)}</li>" for e in self.model.choices_log)
+        self.record.value = f"<div class='cp-warning'>Recorded choices:<ul>{entries}</ul></div>" if entries else ""
 
 
 class DataView(w.VBox):
@@ -296,7 +334,7 @@ class DataView(w.VBox):
     def __init__(self, model: DashboardModel):
         self.model = model
         self.path = w.Text(placeholder="/path/to/folder-of-csv or workbook.xlsx", description="Path",
-                           layout=w.Layout(width="560px"))
+                           layout=w.Layout(width="520px"))
         self.open_button = w.Button(description="Open", button_style="primary")
         self.open_button.on_click(lambda _: model.load_path(self.path.value))
         self.upload = w.FileUpload(accept=".zip,.csv,.xlsx", multiple=True, description="Upload files")
@@ -324,25 +362,28 @@ class DataView(w.VBox):
             return
         shown = problems.drop(columns=[c for c in ("more_rows",) if c in problems and not problems[c].any()])
         self.problems.value = (f"<div class='cp-problems'><b>{len(problems)} problem(s) found.</b> "
-                               "Fix them in your files and open them again.</div>" + table_html(shown))
+                               "Fix them in your files and open them again.</div>" + table_html(shown, max_rows=None))
 
 
 class ExportView(w.VBox):
-    """Export the current tables (CSV, Excel) and figures (PNG); links to download them."""
+    """Export tables, charts, the story as text, or everything of the community as one zip."""
 
     def __init__(self, model: DashboardModel):
         self.model = model
         buttons = []
-        for label, kind in (("Tables as CSV", "csv"), ("Tables as Excel", "xlsx"), ("Figures as PNG", "png")):
-            button = w.Button(description=label, layout=w.Layout(width="180px"))
+        for label, kind in (("Everything (zip)", "everything"), ("Tables as CSV", "csv"),
+                            ("Tables as Excel", "xlsx"), ("Charts (SVG + PNG)", "charts"),
+                            ("The story as text", "reading")):
+            button = w.Button(description=label, layout=w.Layout(width="170px"))
             button.on_click(lambda _, kind=kind: model.export(kind))
             buttons.append(button)
         self.links = w.HTML()
         self.links.add_class("cp-export-links")
         super().__init__([
-            w.HTML("<p class='cp-note'>Exports hold what is on screen for the chosen community and "
-                   "session, and the programme table; small counts are hidden as on screen.</p>"),
-            w.HBox(buttons), self.links])
+            w.HTML("<p class='cp-note'>Exports hold the chosen community and session and the programme table, "
+                   "with small counts hidden as on screen. Each file comes with a .json file saying which "
+                   "community, filters and settings it holds.</p>"),
+            w.HBox(buttons, layout=w.Layout(flex_flow="row wrap")), self.links])
         model.observe(self._redraw, names=["exported"])
 
     def _redraw(self, change=None) -> None:
@@ -351,28 +392,35 @@ class ExportView(w.VBox):
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             data = base64.b64encode(path.read_bytes()).decode("ascii")
             links.append(f"<li><a class='cp-download' download='{html.escape(path.name)}' "
-                         f"href='data:{mime};base64,{data}'>{html.escape(path.name)}</a> "
-                         f"<span class='cp-note'>(saved in {html.escape(str(path.parent))})</span></li>")
+                         f"href='data:{mime};base64,{data}'>{html.escape(path.name)}</a></li>")
         self.links.value = "<ul>" + "".join(links) + "</ul>"
 
 
 class DashboardView(w.VBox):
-    """The whole app: a header with the dataset and status, and one tab per view."""
+    """The whole app: a header with the status (filters included), and one tab per view."""
+
+    TITLES = ("Overview", "Community", "Session", "Settings", "Another dataset", "Export")
 
     def __init__(self, model: DashboardModel):
         self.model = model
         self.status = w.HTML()
         self.status.add_class("cp-status")
-        self.tabs = w.Tab(children=[ProgrammeView(model), CommunityView(model), SessionView(model),
-                                    SettingsView(model), DataView(model), ExportView(model)])
-        for i, title in enumerate(("Programme", "Community", "Session", "Settings & method",
-                                   "Another dataset", "Export")):
+        self.tabs = w.Tab(children=[OverviewView(model, self.open_community), CommunityView(model),
+                                    SessionView(model), SettingsView(model), DataView(model), ExportView(model)])
+        for i, title in enumerate(self.TITLES):
             self.tabs.set_title(i, title)
-        super().__init__([w.HTML(CSS + "<h2>Community planning: who was there, who was heard</h2>"),
+        super().__init__([w.HTML(CSS + "<h2>Community planning: who was there, who was heard, who decided</h2>"),
                           self.status, self.tabs])
         self.add_class("cp-app")
-        model.observe(self._redraw, names=["status"])
+        model.observe(self._redraw, names=["status", "busy"])
         self._redraw()
 
+    def open_community(self, community_id: str) -> None:
+        self.model.community_id = community_id
+        self.tabs.selected_index = 1
+
     def _redraw(self, change=None) -> None:
-        self.status.value = f"<p class='cp-note cp-status-text'>{html.escape(self.model.status)}</p>"
+        busy = bool(self.model.busy)
+        self.status.value = (f"<p class='cp-note cp-status-text' role='status' aria-live='polite' "
+                             f"aria-busy='{str(busy).lower()}'>{'<b>Working:</b> ' if busy else ''}"
+                             f"{html.escape(self.model.status)}</p>")

@@ -1,0 +1,118 @@
+"""The library's results for one dataset and one :class:`cpanalysis.Settings`, computed once and cached.
+
+Every number the dashboard shows comes from a call here to a public library function; a table the
+dataset cannot give (head counts only, scores only, no turns, no elites) is ``None`` with the reason
+in words a facilitator understands, in :attr:`LibraryResults.missing`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from cpanalysis import (Settings, aggregate, individual_speaking, participation, speaking_concentration,
+                        subgroup_rankings)
+from cpanalysis.dominance.core import analyse
+from cpanalysis.story import story_analysis
+
+#: Why a panel is empty, in plain words (keys are the panels' names).
+WHY = {
+    "status": "The data hold head counts by group only, not who each person is, so elites cannot be "
+              "told apart from the others here.",
+    "individuals": "The data do not say who spoke each time (no speaking turns by person), so how "
+                   "evenly people spoke cannot be shown.",
+    "turns": "No speaking turns were recorded, so who was heard cannot be shown; presence is shown.",
+    "rankings": "No harm rankings were recorded in the chosen sessions.",
+    "elites": "Nobody in the data is marked as elite, so the elites' influence cannot be assessed.",
+}
+
+
+def rank_columns(data) -> dict[str, Any]:
+    """``rank=``/``score=`` for the ranking functions: ranks when recorded, else scores."""
+    rankings = data.rankings
+    if rankings is not None and "rank" in rankings and rankings["rank"].notna().any():
+        return {}
+    if rankings is not None and "score" in rankings:
+        return {"rank": None, "score": "score"}
+    return {}
+
+
+class LibraryResults:
+    """Cached library results for ``data`` under ``settings``."""
+
+    def __init__(self, data, settings: Settings):
+        self.data, self.settings = data, settings
+        self._cache: dict[Any, Any] = {}
+        self.missing: dict[str, str] = {}
+        self.has_turns = data.turns is not None and len(data.turns) > 0
+        self.has_people = data.participants is not None and data.attendance is not None
+        self.has_elites = bool(self.has_people and data.participants["elite"].fillna(False).astype(bool).any())
+        if not self.has_people:
+            self.missing["status"] = WHY["status"]
+        if not self.has_turns or not self.has_people:
+            self.missing["individuals"] = WHY["individuals"]
+        if not self.has_elites:
+            self.missing["elites"] = WHY["elites"] if self.has_people else WHY["status"]
+
+    def _cached(self, key, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def participation(self, formats: str | None, level: str, subgroup: str = "subgroup") -> pd.DataFrame | None:
+        """:func:`cpanalysis.participation` (``None`` when the data cannot give it; see :attr:`missing`)."""
+        if subgroup == "status" and not self.has_people:
+            return None
+        return self._cached(("participation", formats, level, subgroup), lambda: participation(
+            self.data, level=level, subgroup=subgroup, formats=formats, settings=self.settings))
+
+    def concentration(self, formats: str | None, level: str) -> pd.DataFrame | None:
+        """:func:`cpanalysis.speaking_concentration` (Gini), ``None`` without turns by person."""
+        if "individuals" in self.missing:
+            return None
+        return self._cached(("concentration", formats, level),
+                            lambda: speaking_concentration(self.data, level=level, formats=formats))
+
+    def individuals(self, formats: str | None, level: str) -> pd.DataFrame | None:
+        """:func:`cpanalysis.individual_speaking`, ``None`` without turns by person."""
+        if "individuals" in self.missing:
+            return None
+        return self._cached(("individuals", formats, level),
+                            lambda: individual_speaking(self.data, level=level, formats=formats))
+
+    def dominance(self) -> dict:
+        """The dominance analysis of every community (what :func:`cpanalysis.elite_dominance` and
+        :func:`cpanalysis.reading` compute; its ``table`` is ``elite_dominance(data, settings=...)``)."""
+        return self._cached("dominance", lambda: analyse(self.data, self.settings))
+
+    def story(self, cycle: str | None = None, formats: str | None = None) -> dict:
+        """:func:`cpanalysis.story.story_analysis` for the filters (the community story's numbers:
+        the same definitions as the reports)."""
+        cycle_value = None if cycle is None else int(cycle)
+        return self._cached(("story", cycle_value, formats), lambda: story_analysis(
+            self.data, self.settings, cycle=cycle_value, formats=formats))
+
+    def levels(self) -> pd.Series:
+        """Each community's reading level (:func:`cpanalysis.elite_dominance`; filters never apply)."""
+        dominance = self.story()["dominance"]
+        if dominance is None:
+            return pd.Series("not assessable", index=self.data.communities["community_id"].astype(str))
+        return dominance["level"].rename(index=str)
+
+    def group_rankings(self, sessions: tuple[str, ...]) -> pd.DataFrame | None:
+        """:func:`cpanalysis.subgroup_rankings` over ``sessions`` (``None`` when nothing was ranked there)."""
+        rankings = self.data.rankings
+        if rankings is None or not rankings["session_id"].isin(sessions).any():
+            return None
+        return self._cached(("group_rankings", sessions), lambda: subgroup_rankings(
+            self.data, settings=self.settings, session_id=list(sessions), **rank_columns(self.data)))
+
+    def consensus(self, sessions: tuple[str, ...]) -> pd.DataFrame | None:
+        """:func:`cpanalysis.aggregate` of every ranking made in ``sessions`` (the settings' method)."""
+        rankings = self.data.rankings
+        rows = rankings[rankings["session_id"].isin(sessions)] if rankings is not None else None
+        if rows is None or rows.empty:
+            return None
+        return self._cached(("consensus", sessions), lambda: aggregate(
+            rows, settings=self.settings, **rank_columns(self.data)))
