@@ -29,6 +29,7 @@ $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 ## run: serve the dashboard on the bundled sample at http://localhost:$(PORT)
 # voila.json there makes the server answer only requests addressed to this machine (Host header
 # localhost or a loopback address), so that a web page cannot reach it through DNS rebinding.
+# config/voila.json (on JUPYTER_CONFIG_PATH) closes idle kernels and renders progressively.
 VOILA_CONFIG := $(CURDIR)/cpanalysis/resources/voila
 run: $(VENV)/.installed-run
 	JUPYTER_CONFIG_PATH="$(CURDIR)/cpanalysis/resources/voila/config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \

@@ -191,7 +191,7 @@ def test_overview_is_understood_at_a_glance(visit):
     heads = v.page.locator(".cp-programme-table .cp-head")
     assert "Elite influence" in heads.all_inner_texts() and all(heads.nth(i).get_attribute("title")
                                                                  for i in range(heads.count()))
-    assert "parity_high" not in v.text() and "n_attendees_unit" not in v.text()
+    assert "alpha_clear" not in v.text() and "n_attendees_unit" not in v.text()
     v.shot("overview")
     _no_error_text(v)
     # clicking a community opens it
@@ -268,7 +268,7 @@ def test_settings_are_checked_labelled_and_can_be_reset(visit):
     message = v.page.locator(".cp-message-alpha")
     message.get_by_text("must lie between").wait_for()
     assert "Significance level" in message.inner_text()
-    assert "parity_high" not in v.page.inner_text(".cp-app") and "Elite voice ratio that counts as high" in v.text()
+    assert "alpha_clear" not in v.page.inner_text(".cp-app") and "Level of a clear sign" in v.text()
     v.shot("settings_refused")
     v.page.locator(".cp-setting-min_count input").fill("2")
     v.page.locator(".cp-setting-min_count input").press("Enter")

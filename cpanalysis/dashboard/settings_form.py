@@ -19,8 +19,8 @@ def setting_rows() -> list[dict]:
     Examples
     --------
     >>> rows = {r["name"]: r for r in setting_rows()}
-    >>> rows["parity_high"]["label"]
-    'Elite voice ratio that counts as high'
+    >>> rows["alpha"]["label"]
+    'Significance level'
     """
     out = []
     for f in fields(Settings):
