@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from ..dataset import Dataset
-from ..problems import DatasetError, Problem
+import pandas as pd
+
+from ..contract import TABLES
+from ..problems import DatasetError, Problem, ProblemList, Source
 from ..subgroups import SubgroupScheme
-from ._core import Export, ExportSource, Sheet, build_dataset, build_tables, load_form
+from ._core import MAIN_TABLE_ONLY, Export, ExportSource, Sheet, _in_export_terms, build_dataset, build_tables, load_form
 from .form_schema import FormSchema
 from .odata import export_from_odata, pull_odk_central
 from .readers import KOBO_XLSX_DOWNLOAD, ODK_ZIP_DOWNLOAD, is_odk_table, read_kobo_csv, read_kobo_xlsx, read_odk_zip
@@ -136,7 +140,8 @@ def import_export(path: str | Path, format: str = "auto", *, form=None, scheme: 
     ------
     DatasetError
         Every problem, each naming the export's sheet or file and row (``problems``); also when
-        the file is no export the importers read.
+        the file is no export the importers read, or an export of the follow-up form (which
+        :func:`import_exports` reads with the actions it follows).
 
     Notes
     -----
@@ -152,17 +157,196 @@ def import_export(path: str | Path, format: str = "auto", *, form=None, scheme: 
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> form = form_for(data, folder / "form.xlsx")
     >>> imported = import_export(write_kobo_xlsx(data, folder / "export.xlsx"), form=form)
-    >>> len(imported.sessions) == len(data.sessions)
+    >>> len(imported.sessions) == len(data.sessions), len(imported.tables["actions"]) == len(data.tables["actions"])
+    (True, True)
+    """
+    return import_exports([path], format, form=form, scheme=scheme, progress=progress)
+
+
+def _read_either(path: Path, format: str, session_form: dict, followup_form: dict, progress: bool) -> Export:
+    """Read an export of the session form or, when it is none, of the follow-up form."""
+    try:
+        export = read_export(path, format, form=FormSchema(session_form), progress=progress)
+        if not export.foreign:
+            export.form_id = FormSchema(session_form).form_id
+            return export
+        other = read_export(path, format, form=FormSchema(followup_form), progress=False)
+    except ValueError as exc:
+        raise DatasetError(path.name, [Problem(path.name, str(exc).split(": ", 1)[-1])]) from None
+    if not other.foreign:
+        other.form_id = FormSchema(followup_form).form_id
+        return other
+    (first,) = export.problems.problems
+    session, followup = FormSchema(session_form), FormSchema(followup_form)
+    message = first.message.replace(
+        f"this is not an export of the form \"{session.title}\" ({session.form_id})",
+        f"this is not an export of the form \"{session.title}\" ({session.form_id}) nor of \"{followup.title}\" "
+        f"({followup.form_id})").replace(f"the question {session.key_question};",
+                                          f"the question {session.key_question} or {followup.key_question};")
+    export.problems.problems[0] = replace(first, message=message)
+    return export
+
+
+def _followup_alone(export: Export, followup: FormSchema) -> Problem:
+    return Problem(export.name, f"this is an export of the follow-up form \"{followup.title}\" "
+                   f"({followup.form_id}): status updates of actions, which are read with the actions they follow",
+                   expected="the session export given with it (cpanalysis import SESSION_EXPORT FOLLOWUP_EXPORT -o "
+                   "DATASET), or a dataset folder an earlier import wrote as the output (cpanalysis import "
+                   "FOLLOWUP_EXPORT -o DATASET): its updates are added to that dataset; in Python, import_exports")
+
+
+def _table_sources(folder: Path) -> dict[str, Source]:
+    """Where each table of a dataset written by :meth:`Dataset.save` is, for problems."""
+    out = {}
+    for name in TABLES:
+        if folder.is_file():
+            out[name] = Source(f"{folder.name} [sheet {name}]", unit="row", first_data_row=2)
+        elif (folder / f"{name}.parquet").exists():
+            out[name] = Source(f"{folder.name}/{name}.parquet", unit="row", first_data_row=1)
+        else:
+            out[name] = Source(f"{folder.name}/{name}.csv", unit="line", first_data_row=2)
+    return out
+
+
+def _update_key(action_id, day, status, note) -> tuple:
+    def text(v):
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return None
+        return v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else str(v)
+    return tuple(text(v) for v in (action_id, day, status, note))
+
+
+def import_exports(paths, format: str = "auto", *, form=None, followup_form=None, dataset: str | Path | None = None,
+                   scheme: SubgroupScheme | None = None, progress: bool = False) -> Dataset:
+    """Read exports of the session form and of the follow-up form, and validate them together.
+
+    Parameters
+    ----------
+    paths : list of str or Path
+        At most one export of the session form (``cp_session``: sessions ... actions) and any
+        number of exports of the follow-up form (``cp_followup``: the ``action_updates``), in any
+        of the formats of :func:`import_export`; which form each is comes from its content.
+    format : {"auto", "kobo-xlsx", "kobo-csv", "odk-zip", "odata-json"}
+    form, followup_form : str or Path, optional
+        The forms the data was collected with (default: the shipped copies).
+    dataset : str or Path, optional
+        A dataset an earlier import wrote (folder or ``.xlsx``). Without a session export, the
+        follow-up updates are added to it; with one, its ``action_updates`` are kept. Updates
+        already in it are not added twice.
+    scheme : SubgroupScheme, optional
+    progress : bool
+        Print a line per sheet read to stderr.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DatasetError
+        Every problem of every export at once, located in the export's sheet or file and row (an
+        update of an action that neither the session export nor ``dataset`` holds is one).
+
+    Examples
+    --------
+    >>> import cpanalysis, tempfile, pathlib
+    >>> from cpanalysis.importers import import_exports
+    >>> from cpanalysis.importers.exports import form_for, followup_form_for, write_kobo_xlsx, write_followup_odk_zip
+    >>> data = cpanalysis.simulate(1, seed=3)
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> session = write_kobo_xlsx(data, folder / "session.xlsx")
+    >>> visits = write_followup_odk_zip(data, folder / "cp_followup.zip")
+    >>> imported = import_exports([session, visits], form=form_for(data, folder / "form.xlsx"),
+    ...                           followup_form=followup_form_for(data, folder / "followup.xlsx"))
+    >>> len(imported.tables["action_updates"]) == len(data.tables["action_updates"])
     True
     """
-    form = load_form(form)
+    from .followup import check_communities, load_followup_form, update_rows
+
+    paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
+    session_form, followup_form = load_form(form), load_followup_form(followup_form)
+    followup_schema = FormSchema(followup_form)
+    exports = [_read_either(p, format, session_form, followup_form, progress) for p in paths]
+    names = ", ".join(e.name for e in exports)
+    stopped = [p for e in exports if e.stopped for p in e.problems.problems]
+    if stopped:
+        raise DatasetError(names, stopped)
+    sessions = [e for e in exports if e.form_id != followup_schema.form_id]
+    followups = [e for e in exports if e.form_id == followup_schema.form_id]
+    if len(sessions) > 1:
+        raise DatasetError(names, [Problem(e.name, "a second export of the session form: one at a time",
+                                           expected=f"one download of the session form (the first is "
+                                           f"{sessions[0].name}): each download holds every submission")
+                                   for e in sessions[1:]])
+    if not sessions and dataset is None:
+        raise DatasetError(names, [_followup_alone(e, followup_schema) for e in followups])
+    existing = None
+    if dataset is not None:
+        from ..dataset import load
+
+        try:
+            existing = load(dataset)
+        except DatasetError as error:
+            raise DatasetError(str(dataset), [*error.problems, Problem(
+                Path(dataset).name, "the output already holds a dataset, which is not valid (listed above): the "
+                "import keeps its action updates", expected="another output folder, or that dataset fixed")]) from None
+    if sessions:
+        session = sessions[0]
+        if not followups and existing is None:
+            return build_dataset(session, session_form, scheme)
+        if session.kind in MAIN_TABLE_ONLY:
+            build_dataset(session, session_form, scheme)        # raises: the repeats are not there
+        frames, sources = build_tables(session, session_form)
+        problems = session.problems
+    else:
+        frames = {name: frame for name, frame in existing.contract_tables().items() if name != "action_updates"}
+        sources = _table_sources(Path(dataset))
+        problems = ProblemList()
+    scheme = scheme or (existing.scheme if existing is not None and not sessions else None)
+
+    rows, places, seen = [], [], set()
+    kept = existing.tables.get("action_updates") if existing is not None else None
+    if kept is not None:
+        before = _table_sources(Path(dataset))["action_updates"]
+        for i, r in enumerate(kept[["action_id", "date", "status", "note"]].itertuples(index=False)):
+            rows.append(dict(zip(("action_id", "date", "status", "note"), r)))
+            places.append((before.file, before.where(i)))
+            seen.add(_update_key(*r))
+    repeated = 0
+    new_rows = []
+    for export in followups:
+        for r in update_rows(export, followup_form):
+            if _update_key(r["action_id"], r["date"], r["status"], r["note"]) in seen:
+                repeated += 1
+                continue
+            new_rows.append(r)
+            rows.append({k: r[k] for k in ("action_id", "date", "status", "note")})
+            places.append(r["_where"])
+        for p in export.problems.problems:
+            problems.add(p)
+    for p in check_communities(new_rows, frames.get("actions")):
+        problems.add(p)
+    if rows:
+        files = {file for file, _ in places}
+        if len(files) == 1:
+            update_source = ExportSource(files.pop(), unit="row", locations=tuple(w for _, w in places))
+        else:
+            update_source = ExportSource("action updates", unit="row",
+                                         locations=tuple(f"from {f}, {w}" for f, w in places))
+        frames["action_updates"] = pd.DataFrame(rows, columns=["action_id", "date", "status", "note"], dtype=object)
+        sources["action_updates"] = update_source
     try:
-        export = read_export(path, format, form=FormSchema(form), progress=progress)
-    except ValueError as exc:
-        raise DatasetError(Path(path).name, [Problem(Path(path).name, str(exc).split(": ", 1)[-1])]) from None
-    return build_dataset(export, form, scheme)
+        data = Dataset.from_sources(frames, sources, scheme=scheme, source=names, file_format="form export",
+                                    problems=problems)
+    except DatasetError as error:
+        raise DatasetError(names, _in_export_terms(error.problems, sources, problems)) from None
+    data.import_notes = [n for e in exports for n in e.notes]
+    if repeated:
+        data.import_notes.append(Problem(names, f"{repeated} update(s) already in {Path(dataset).name} were not "
+                                         "added again"))
+    return data
 
 
 __all__ = ["FORMATS", "Export", "ExportSource", "FormSchema", "Sheet", "build_dataset", "build_tables", "detect_format",
-           "export_from_odata", "import_export", "pull_odk_central", "read_export", "read_kobo_csv",
+           "export_from_odata", "import_export", "import_exports", "pull_odk_central", "read_export", "read_kobo_csv",
            "read_kobo_xlsx", "read_odk_zip"]
