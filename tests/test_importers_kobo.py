@@ -34,7 +34,8 @@ def test_kobo_xlsx_round_trip(programme):
     path = write_kobo_xlsx(data, folder / "export.xlsx")
     assert detect_format(path) == "kobo-xlsx"
     book = load_workbook(path, read_only=True)
-    assert book.sheetnames == ["Community planning session", "roster", "turns", "rankings", "items", "decisions"]
+    assert book.sheetnames == ["Community planning session", "roster", "turns", "rankings", "items", "decisions",
+                               "actions"]
     header = next(book["items"].iter_rows(values_only=True))
     assert "rankings/items/item_harm" in header and "_submission__uuid" in header
     assert isinstance(next(book["Community planning session"].iter_rows(min_row=2, values_only=True))[4], int)

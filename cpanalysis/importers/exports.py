@@ -221,7 +221,7 @@ def write_kobo_xlsx(data, path: str | Path, *, title: str = FORM_TITLE) -> Path:
     main_name = title[:31]
     book = Workbook()
     book.remove(book.active)
-    for name, rows in tables.items():
+    for name, rows in sorted(tables.items(), key=lambda t: ["main", *_ALL_REPEATS].index(t[0])):
         sheet = book.create_sheet(main_name if name == "main" else name)
         fields = [h for h in (rows[0] if rows else {}) if not h.startswith("_")] if rows else \
             [h for h, _ in _columns(name, n_positions, "/", False)]
