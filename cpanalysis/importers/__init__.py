@@ -271,6 +271,11 @@ def import_exports(paths, format: str = "auto", *, form=None, followup_form=None
     stopped = [p for e in exports if e.stopped for p in e.problems.problems]
     if stopped:
         raise DatasetError(names, stopped)
+    partial = [e for e in exports if e.form_id == followup_schema.form_id and e.kind in MAIN_TABLE_ONLY]
+    if partial:     # the visits only: read and checked, then the download with the updates is named
+        for export in partial:
+            update_rows(export, followup_form)
+        raise DatasetError(names, [p for e in partial for p in e.problems.problems])
     sessions = [e for e in exports if e.form_id != followup_schema.form_id]
     followups = [e for e in exports if e.form_id == followup_schema.form_id]
     if len(sessions) > 1:

@@ -55,6 +55,10 @@ class Sheet:
     part: str | None                    # the export's sheet or file, e.g. "sheet turns", "cp_session-turns.csv"
     rows: list[str]                     # each row's place in that sheet or file, e.g. "row 7", "line 8"
     parent_column: str | None = None    # column holding the parent link, for problems
+    parent_cells: list | None = None    # the parent link as the export shows it (default: the parent key)
+
+    def parent_shown(self, i: int) -> str:
+        return str(self.parent_cells[i] if self.parent_cells is not None else self.parents[i])
 
 
 @dataclass
@@ -206,7 +210,7 @@ def build_tables(export: Export, form: dict) -> tuple[dict[str, pd.DataFrame], d
         session = sessions_by_key.get(key)
         if session is None:
             problems.add(Problem(export.where(sheet.part), "refers to a submission that is not in the export",
-                                 row=sheet.rows[i], column=sheet.parent_column, value=str(sheet.parents[i]),
+                                 row=sheet.rows[i], column=sheet.parent_column, value=sheet.parent_shown(i),
                                  expected="a row of the main table"))
         return session
 
@@ -297,7 +301,7 @@ def build_tables(export: Export, form: dict) -> tuple[dict[str, pd.DataFrame], d
             owner = ranking_of.get(items.parents[i])
             if owner is None:
                 problems.add(Problem(export.where(items.part), "refers to a ranking that is not in the export",
-                                     row=items.rows[i], column=items.parent_column, value=str(items.parents[i]),
+                                     row=items.rows[i], column=items.parent_column, value=items.parent_shown(i),
                                      expected="a row of the rankings repeat"))
                 continue
             session = parent_session(items, i, via)

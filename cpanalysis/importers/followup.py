@@ -90,7 +90,7 @@ def update_rows(export: Export, form: dict) -> list[dict]:
         if visit is None:
             if updates.parents[i] is not None:
                 export.problems.add(Problem(where, "refers to a visit that is not in the export", row=updates.rows[i],
-                                            column=updates.parent_column, value=str(updates.parents[i]),
+                                            column=updates.parent_column, value=updates.parent_shown(i),
                                             expected="a row of the main table"))
             continue
         rows.append({"action_id": as_text(_get(f, i, "action_id")), "date": visit["date"],

@@ -427,7 +427,8 @@ def read_kobo_xlsx(path: str | Path, *, form=None, progress: bool = False) -> Ex
                 parents.append(f"{parent or 'main'}:{as_text(parent_index)}")
         _limited(export, wrong)
         export.sheets[repeat] = Sheet(repeat, frame, [f"{repeat}:{v}" for v in index], parents, table.part,
-                                      table.rows, parent_column="_parent_index")
+                                      table.rows, parent_column="_parent_index",
+                                      parent_cells=[as_text(v) for v in raw["_parent_index"]])
     _check_repeats(export, schema, sheet_of)
     return export
 
