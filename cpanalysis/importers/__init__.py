@@ -19,13 +19,14 @@ import zipfile
 from dataclasses import replace
 from pathlib import Path
 
-from ..dataset import Dataset
 import pandas as pd
 
 from ..contract import TABLES
+from ..dataset import Dataset
 from ..problems import DatasetError, Problem, ProblemList, Source
 from ..subgroups import SubgroupScheme
-from ._core import MAIN_TABLE_ONLY, Export, ExportSource, Sheet, _in_export_terms, build_dataset, build_tables, load_form
+from ._core import (MAIN_TABLE_ONLY, Export, ExportSource, Sheet, _in_export_terms, build_dataset, build_tables,
+                    load_form)
 from .form_schema import FormSchema
 from .odata import export_from_odata, pull_odk_central
 from .readers import KOBO_XLSX_DOWNLOAD, ODK_ZIP_DOWNLOAD, is_odk_table, read_kobo_csv, read_kobo_xlsx, read_odk_zip

@@ -410,7 +410,8 @@ def _in_export_terms(problems: list[Problem], sources: dict[str, Source], report
     source = sources.get("actions")
     if source is None:
         return problems
-    already = {(p.file, p.row) for p in reported.problems if p.column in ("proposer_type", "proposer_group", "proposer_id")}
+    asked = ("proposer_type", "proposer_group", "proposer_id")
+    already = {(p.file, p.row) for p in reported.problems if p.column in asked}
     out = []
     for p in problems:
         if p.file != source.file:

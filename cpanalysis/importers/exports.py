@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..contract import ACTION_LEADS as LEADS
 from ..forms import (ACTION_REPEATS, FOLLOWUP_FORM_ID, FOLLOWUP_FORM_TITLE, FORM_ID, FORM_TITLE, REPEATS,
                      action_fields, build_followup_form, build_session_form, followup_fields, session_fields)
 
@@ -35,8 +36,6 @@ _TOP_REPEATS = [name for name, (parent, _, _) in _ALL_REPEATS.items() if parent 
 
 def _fields(n_positions: int):
     return session_fields(n_positions) + action_fields()
-
-from ..contract import ACTION_LEADS as LEADS
 
 _NAMESPACE = uuid.UUID("6f1c2a4e-2b8f-4d7e-9a51-0c3f5e7d9b11")
 
@@ -404,7 +403,7 @@ def form_tables(data) -> dict[str, pd.DataFrame]:
 
 def followup_form_for(data, path: str | Path) -> Path:
     """Write the follow-up form with this dataset's communities as choices."""
-    communities = [(r.community_id, r.name, getattr(r, "district", None) if pd.notna(getattr(r, "district", None)) else None)
+    communities = [(r.community_id, r.name, _value(getattr(r, "district", None)))
                    for r in data.communities.itertuples()]
     return build_followup_form(path, communities=communities)
 
