@@ -343,3 +343,34 @@ def test_missing_actions_sheet_is_a_note_naming_the_planning_session(tmp_path):
     # C02-S1, the planning-group session, is the third submission: sheet row 4
     assert "no actions imported (1 submission(s) where the form shows it: row 4)" in note.message
     assert "actions" not in data.tables
+
+
+def test_pull_from_odk_central_with_the_followup_form():
+    """pull_odk_central asks pyODK for each form's OData feed; a stand-in client returns the saved feeds."""
+    from cpanalysis.importers import pull_odk_central
+
+    class Submissions:
+        asked = []
+
+        def get_table(self, form_id, project_id, table_name, expand):
+            self.asked.append((form_id, table_name, expand))
+            folder = {"cp_session": "odk", "cp_followup": "odk_followup"}[form_id]
+            return json.loads((EXPORTS / folder / "odata.json").read_text(encoding="utf-8"))
+
+    class Client:
+        submissions = Submissions()
+
+    content = imported(pull_odk_central(Client(), followup_form_id="cp_followup"))
+    assert Submissions.asked == [("cp_session", "Submissions", "*"), ("cp_followup", "Submissions", "*")]
+    assert content.pop("action_updates") == update_content()
+    assert content == session_content()
+
+
+def test_tables_an_earlier_import_wrote_and_the_new_one_lacks_are_removed(tmp_path, capsys):
+    out = tmp_path / "dataset"
+    assert main(["import", str(SESSION), "-o", str(out), "--quiet"]) == 0
+    assert (out / "actions.csv").exists()
+    # the same sessions downloaded with form version 1: no action plan
+    assert main(["import", str(EXPORTS.parent / "exports" / "kobo-xml-groups.xlsx"), "-o", str(out), "--quiet"]) == 0
+    assert "removed actions.csv" in capsys.readouterr().err
+    assert not (out / "actions.csv").exists() and "actions" not in cpanalysis.load(out).tables

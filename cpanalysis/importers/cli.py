@@ -94,7 +94,7 @@ def _run_import(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     tables = data.contract_tables()
     where = data.save(args.output, format=args.save_as)
-    for name in _remove_stale_tables(Path(args.output), tables, args.save_as):
+    for name in (_remove_stale_tables(Path(args.output), tables, args.save_as) if dataset is not None else []):
         print(f"note: removed {name}, written by an earlier import: the new dataset has no such table",
               file=sys.stderr)
     counts = {**data.summary(), "decisions": len(tables.get("decisions", ())),
