@@ -86,7 +86,7 @@ def test_broken_kobo_xlsx_points_to_sheet_and_row(programme, tmp_path):
     found = {(p.file, p.row, p.column, p.value) for p in caught.value.problems}
     assert ("broken.xlsx [sheet turns]", "row 7", "kind", "shouting") in found
     assert ("broken.xlsx [sheet Community planning session]", "row 3", "date", "last Tuesday") in found
-    assert ("broken.xlsx [sheet roster]", "row 5", "_parent_index", "main:9999") in found
+    assert ("broken.xlsx [sheet roster]", "row 5", "_parent_index", "9999") in found
     # rankings gather rows from two sheets (rankings for order/positions, items for per-harm rows)
     harm = [p for p in caught.value.problems if p.value == "no_such_harm"]
     assert harm and harm[0].column == "harm_id"
