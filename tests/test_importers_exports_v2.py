@@ -374,3 +374,11 @@ def test_tables_an_earlier_import_wrote_and_the_new_one_lacks_are_removed(tmp_pa
     assert main(["import", str(EXPORTS.parent / "exports" / "kobo-xml-groups.xlsx"), "-o", str(out), "--quiet"]) == 0
     assert "removed actions.csv" in capsys.readouterr().err
     assert not (out / "actions.csv").exists() and "actions" not in cpanalysis.load(out).tables
+
+
+def test_two_downloads_of_the_followup_form_add_each_visit_once(tmp_path):
+    """Downloads are cumulative: a later one holds the earlier visits again."""
+    data = import_exports([SESSION, FOLLOWUP, EXPORTS / "kobo_followup" / "kobo-xml-groups.xlsx"])
+    assert imported(data)["action_updates"] == update_content()
+    assert [n.message for n in data.import_notes] == ["5 update(s) already in an earlier export given were not "
+                                                      "added again"]

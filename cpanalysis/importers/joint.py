@@ -127,16 +127,24 @@ def validate_together(exports: list[Export], *, form=None, followup_form=None, d
             rows.append(dict(zip(("action_id", "date", "status", "note"), r)))
             places.append((before.file, before.where(i)))
             seen.add(_update_key(*r))
-    repeated = 0
+    kept_keys = set(seen)
+    repeated = {}          # where the same update was already read -> how many
     new_rows = []
     for export in followups:
+        # downloads are cumulative: an update identical to one already read (in the dataset or an
+        # earlier export) is the same visit again; identical rows within one export are kept
+        these = set()
         for r in update_rows(export, followup_form):
-            if _update_key(r["action_id"], r["date"], r["status"], r["note"]) in seen:
-                repeated += 1
+            key = _update_key(r["action_id"], r["date"], r["status"], r["note"])
+            if key in seen:
+                where = Path(dataset).name if key in kept_keys else "an earlier export given"
+                repeated[where] = repeated.get(where, 0) + 1
                 continue
+            these.add(key)
             new_rows.append(r)
             rows.append({k: r[k] for k in ("action_id", "date", "status", "note")})
             places.append(r["_where"])
+        seen |= these
         for p in export.problems.problems:
             problems.add(p)
     for p in check_communities(new_rows, frames.get("actions")):
@@ -156,8 +164,7 @@ def validate_together(exports: list[Export], *, form=None, followup_form=None, d
     except DatasetError as error:
         raise DatasetError(names, _in_export_terms(error.problems, sources, problems)) from None
     data.import_notes = [n for e in exports for n in e.notes]
-    if repeated:
-        data.import_notes.append(Problem(names, f"{repeated} update(s) already in {Path(dataset).name} were not "
-                                         "added again"))
+    for where, n in repeated.items():
+        data.import_notes.append(Problem(names, f"{n} update(s) already in {where} were not added again"))
     return data
 
