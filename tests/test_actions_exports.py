@@ -1,8 +1,9 @@
 """The real exports of the v2 forms (tests/data/exports_v2, made by KoboToolbox's and ODK Central's own
 export code) carry the action plan and the follow-up in shapes the data contract accepts.
 
-These tests read the raw files, not through the importers (which read the action sections next):
-they pin down what the platforms really write, so that the importer work starts from facts.
+These tests read the raw files, not through the importers: they pin down what the platforms really
+write. tests/test_importers_exports_v2.py imports every one of them and compares the result with
+the submissions.
 """
 
 from __future__ import annotations

@@ -34,7 +34,8 @@ def test_kobo_xlsx_round_trip(programme):
     path = write_kobo_xlsx(data, folder / "export.xlsx")
     assert detect_format(path) == "kobo-xlsx"
     book = load_workbook(path, read_only=True)
-    assert book.sheetnames == ["Community planning session", "roster", "turns", "rankings", "items", "decisions"]
+    assert book.sheetnames == ["Community planning session", "roster", "turns", "rankings", "items", "decisions",
+                               "actions"]
     header = next(book["items"].iter_rows(values_only=True))
     assert "rankings/items/item_harm" in header and "_submission__uuid" in header
     assert isinstance(next(book["Community planning session"].iter_rows(min_row=2, values_only=True))[4], int)
@@ -85,7 +86,7 @@ def test_broken_kobo_xlsx_points_to_sheet_and_row(programme, tmp_path):
     found = {(p.file, p.row, p.column, p.value) for p in caught.value.problems}
     assert ("broken.xlsx [sheet turns]", "row 7", "kind", "shouting") in found
     assert ("broken.xlsx [sheet Community planning session]", "row 3", "date", "last Tuesday") in found
-    assert ("broken.xlsx [sheet roster]", "row 5", "_parent_index", "main:9999") in found
+    assert ("broken.xlsx [sheet roster]", "row 5", "_parent_index", "9999") in found
     # rankings gather rows from two sheets (rankings for order/positions, items for per-harm rows)
     harm = [p for p in caught.value.problems if p.value == "no_such_harm"]
     assert harm and harm[0].column == "harm_id"

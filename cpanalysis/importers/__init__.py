@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from ..dataset import Dataset
@@ -136,7 +137,8 @@ def import_export(path: str | Path, format: str = "auto", *, form=None, scheme: 
     ------
     DatasetError
         Every problem, each naming the export's sheet or file and row (``problems``); also when
-        the file is no export the importers read.
+        the file is no export the importers read, or an export of the follow-up form (which
+        :func:`import_exports` reads with the actions it follows).
 
     Notes
     -----
@@ -152,17 +154,90 @@ def import_export(path: str | Path, format: str = "auto", *, form=None, scheme: 
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> form = form_for(data, folder / "form.xlsx")
     >>> imported = import_export(write_kobo_xlsx(data, folder / "export.xlsx"), form=form)
-    >>> len(imported.sessions) == len(data.sessions)
+    >>> len(imported.sessions) == len(data.sessions), len(imported.tables["actions"]) == len(data.tables["actions"])
+    (True, True)
+    """
+    return import_exports([path], format, form=form, scheme=scheme, progress=progress)
+
+
+def _read_either(path: Path, format: str, session_form: dict, followup_form: dict, progress: bool) -> Export:
+    """Read an export of the session form or, when it is none, of the follow-up form."""
+    try:
+        export = read_export(path, format, form=FormSchema(session_form), progress=progress)
+        if not export.foreign:
+            export.form_id = FormSchema(session_form).form_id
+            return export
+        other = read_export(path, format, form=FormSchema(followup_form), progress=False)
+    except ValueError as exc:
+        raise DatasetError(path.name, [Problem(path.name, str(exc).split(": ", 1)[-1])]) from None
+    if not other.foreign:
+        other.form_id = FormSchema(followup_form).form_id
+        return other
+    (first,) = export.problems.problems
+    session, followup = FormSchema(session_form), FormSchema(followup_form)
+    message = first.message.replace(
+        f"this is not an export of the form \"{session.title}\" ({session.form_id})",
+        f"this is not an export of the form \"{session.title}\" ({session.form_id}) nor of \"{followup.title}\" "
+        f"({followup.form_id})").replace(f"the question {session.key_question};",
+                                          f"the question {session.key_question} or {followup.key_question};")
+    export.problems.problems[0] = replace(first, message=message)
+    return export
+
+
+def import_exports(paths, format: str = "auto", *, form=None, followup_form=None, dataset: str | Path | None = None,
+                   scheme: SubgroupScheme | None = None, progress: bool = False) -> Dataset:
+    """Read exports of the session form and of the follow-up form, and validate them together.
+
+    Parameters
+    ----------
+    paths : list of str or Path
+        At most one export of the session form (``cp_session``: sessions ... actions) and any
+        number of exports of the follow-up form (``cp_followup``: the ``action_updates``), in any
+        of the formats of :func:`import_export`; which form each is comes from its content.
+    format : {"auto", "kobo-xlsx", "kobo-csv", "odk-zip", "odata-json"}
+    form, followup_form : str or Path, optional
+        The forms the data was collected with (default: the shipped copies).
+    dataset : str or Path, optional
+        A dataset an earlier import wrote (folder or ``.xlsx``). Without a session export, the
+        follow-up updates are added to it; with one, its ``action_updates`` are kept. Updates
+        already in it are not added twice.
+    scheme : SubgroupScheme, optional
+    progress : bool
+        Print a line per sheet read to stderr.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DatasetError
+        Every problem of every export at once, located in the export's sheet or file and row (an
+        update of an action that neither the session export nor ``dataset`` holds is one).
+
+    Examples
+    --------
+    >>> import cpanalysis, tempfile, pathlib
+    >>> from cpanalysis.importers import import_exports
+    >>> from cpanalysis.importers.exports import form_for, followup_form_for, write_kobo_xlsx, write_followup_odk_zip
+    >>> data = cpanalysis.simulate(1, seed=3)
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> session = write_kobo_xlsx(data, folder / "session.xlsx")
+    >>> visits = write_followup_odk_zip(data, folder / "cp_followup.zip")
+    >>> imported = import_exports([session, visits], form=form_for(data, folder / "form.xlsx"),
+    ...                           followup_form=followup_form_for(data, folder / "followup.xlsx"))
+    >>> len(imported.tables["action_updates"]) == len(data.tables["action_updates"])
     True
     """
-    form = load_form(form)
-    try:
-        export = read_export(path, format, form=FormSchema(form), progress=progress)
-    except ValueError as exc:
-        raise DatasetError(Path(path).name, [Problem(Path(path).name, str(exc).split(": ", 1)[-1])]) from None
-    return build_dataset(export, form, scheme)
+    from .followup import load_followup_form
+    from .joint import validate_together
+
+    paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
+    session_form, followup_form = load_form(form), load_followup_form(followup_form)
+    exports = [_read_either(p, format, session_form, followup_form, progress) for p in paths]
+    return validate_together(exports, form=session_form, followup_form=followup_form, dataset=dataset, scheme=scheme)
 
 
 __all__ = ["FORMATS", "Export", "ExportSource", "FormSchema", "Sheet", "build_dataset", "build_tables", "detect_format",
-           "export_from_odata", "import_export", "pull_odk_central", "read_export", "read_kobo_csv",
+           "export_from_odata", "import_export", "import_exports", "pull_odk_central", "read_export", "read_kobo_csv",
            "read_kobo_xlsx", "read_odk_zip"]

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 
+from ..contract import PLANNING_GROUP
 from ..dataset import Dataset
 from ..forms import read_form, shipped_form_path
 from ..problems import DatasetError, Problem, ProblemList, Source
@@ -54,6 +55,10 @@ class Sheet:
     part: str | None                    # the export's sheet or file, e.g. "sheet turns", "cp_session-turns.csv"
     rows: list[str]                     # each row's place in that sheet or file, e.g. "row 7", "line 8"
     parent_column: str | None = None    # column holding the parent link, for problems
+    parent_cells: list | None = None    # the parent link as the export shows it (default: the parent key)
+
+    def parent_shown(self, i: int) -> str:
+        return str(self.parent_cells[i] if self.parent_cells is not None else self.parents[i])
 
 
 @dataclass
@@ -66,6 +71,8 @@ class Export:
     kind: str | None = None             # kobo-xlsx, kobo-csv, odk-zip, odk-csv, odata-json
     notes: list[Problem] = field(default_factory=list)     # what was left aside without losing data
     stopped: bool = False               # a problem made reading the rest pointless (another form, ...)
+    foreign: bool = False               # stopped because it is no export of the form given
+    form_id: str | None = None          # the form whose export it is (set by read_export)
 
     def where(self, part: str | None) -> str:
         return f"{self.name} [{part}]" if part else self.name
@@ -169,7 +176,7 @@ def build_tables(export: Export, form: dict) -> tuple[dict[str, pd.DataFrame], d
     form_export = Export(form["file"], {})
     communities, harms = _choices_tables(form)
     c = {name: _Collector() for name in ("sessions", "attendance_counts", "participants", "attendance",
-                                         "turns", "rankings", "decisions")}
+                                         "turns", "rankings", "decisions", "actions")}
     main = export.sheets.get("main")
     sessions_by_key: dict[str, dict] = {}
     if main is None:
@@ -203,7 +210,7 @@ def build_tables(export: Export, form: dict) -> tuple[dict[str, pd.DataFrame], d
         session = sessions_by_key.get(key)
         if session is None:
             problems.add(Problem(export.where(sheet.part), "refers to a submission that is not in the export",
-                                 row=sheet.rows[i], column=sheet.parent_column, value=str(sheet.parents[i]),
+                                 row=sheet.rows[i], column=sheet.parent_column, value=sheet.parent_shown(i),
                                  expected="a row of the main table"))
         return session
 
@@ -294,7 +301,7 @@ def build_tables(export: Export, form: dict) -> tuple[dict[str, pd.DataFrame], d
             owner = ranking_of.get(items.parents[i])
             if owner is None:
                 problems.add(Problem(export.where(items.part), "refers to a ranking that is not in the export",
-                                     row=items.rows[i], column=items.parent_column, value=str(items.parents[i]),
+                                     row=items.rows[i], column=items.parent_column, value=items.parent_shown(i),
                                      expected="a row of the rankings repeat"))
                 continue
             session = parent_session(items, i, via)
@@ -331,18 +338,93 @@ def build_tables(export: Export, form: dict) -> tuple[dict[str, pd.DataFrame], d
                                 "priority": position[decisions.parents[i]] if is_blank(priority) else priority},
                                decisions.part, decisions.rows[i])
 
+    actions = export.sheets.get("actions")
+    if actions is not None:
+        f = _columns_of(actions)
+        for i in range(len(actions.keys)):
+            session = parent_session(actions, i)
+            if session is None:
+                continue
+            c["actions"].add({"action_id": as_text(_get(f, i, "action_id")), "community_id": session["community_id"],
+                              "harm_id": as_text(_get(f, i, "action_harm")), "cycle": session["cycle"],
+                              "description": as_text(_get(f, i, "action_description")),
+                              "shareable": as_text(_get(f, i, "action_shareable")),
+                              "proposed_by": _proposer(export, actions, f, i),
+                              "session_id": session["session_id"], "lead": as_text(_get(f, i, "action_lead")),
+                              "partners": as_text(_get(f, i, "action_partners")),
+                              "due_date": as_date(_get(f, i, "action_due_date")),
+                              "resources": as_text(_get(f, i, "action_resources"))}, actions.part, actions.rows[i])
+
     from ..contract import TABLES
 
     frames = {"communities": communities.frame(TABLES["communities"].column_names),
               "harms": harms.frame(TABLES["harms"].column_names)}
     sources = {"communities": communities.source(form_export), "harms": harms.source(form_export)}
     for name, collector in c.items():
-        optional = name in ("attendance_counts", "participants", "attendance", "turns")
+        optional = name in ("attendance_counts", "participants", "attendance", "turns", "actions")
         if optional and not collector.rows:
             continue
         frames[name] = collector.frame(TABLES[name].column_names)
         sources[name] = collector.source(export)
     return frames, sources
+
+
+#: The questions of the ``actions`` repeat behind each column of the contract's ``actions`` table
+#: (the other columns come from the session the action belongs to).
+ACTION_QUESTIONS = {"action_id": "action_id", "harm_id": "action_harm", "description": "action_description",
+                    "shareable": "action_shareable", "lead": "action_lead", "partners": "action_partners",
+                    "due_date": "action_due_date", "resources": "action_resources"}
+#: Where ``proposed_by`` comes from, by the answer to ``proposer_type``.
+PROPOSER_QUESTIONS = {"group": "proposer_group", "participant": "proposer_id", PLANNING_GROUP: None}
+
+
+def _proposer(export: Export, sheet: Sheet, f: dict[str, list], i: int) -> str | None:
+    """``proposed_by`` of an action row: the group, the participant's code or ``planning_group``."""
+    kind = as_text(_get(f, i, "proposer_type"))
+    where = export.where(sheet.part)
+    if kind not in PROPOSER_QUESTIONS:
+        export.problems.add(Problem(where, "missing value" if kind is None else "unknown value", row=sheet.rows[i],
+                                    column="proposer_type", value=kind,
+                                    expected="one of " + ", ".join(PROPOSER_QUESTIONS)))
+        return None
+    question = PROPOSER_QUESTIONS[kind]
+    if question is None:
+        return PLANNING_GROUP
+    value = as_text(_get(f, i, question))
+    if value is None:
+        export.problems.add(Problem(where, "missing value", row=sheet.rows[i], column=question,
+                                    expected=f"the proposer's {'group' if kind == 'group' else 'participant code'} "
+                                    f"(proposer_type is {kind})"))
+    return value
+
+
+def _in_export_terms(problems: list[Problem], sources: dict[str, Source], reported: ProblemList) -> list[Problem]:
+    """The contract's problems of the ``actions`` table named by the export's questions.
+
+    A ``proposed_by`` left empty was already reported on the question the answer comes from.
+    """
+    updates = sources.get("action_updates")
+    if updates is not None:       # an update's date is its visit's
+        problems = [replace(p, column="visit_date") if p.file == updates.file and p.column == "date" else p
+                    for p in problems]
+    source = sources.get("actions")
+    if source is None:
+        return problems
+    asked = ("proposer_type", "proposer_group", "proposer_id")
+    already = {(p.file, p.row) for p in reported.problems if p.column in asked}
+    out = []
+    for p in problems:
+        if p.file != source.file:
+            out.append(p)
+        elif p.column == "proposed_by" and (p.file, p.row) in already and p.message == "missing value":
+            continue
+        elif p.column in ACTION_QUESTIONS:
+            out.append(replace(p, column=ACTION_QUESTIONS[p.column]))
+        elif p.column == "proposed_by":
+            out.append(replace(p, column="proposer_group or proposer_id"))
+        else:
+            out.append(p)
+    return out
 
 
 def build_dataset(export: Export, form: str | Path | dict | None = None,
@@ -365,8 +447,11 @@ def build_dataset(export: Export, form: str | Path | dict | None = None,
         except DatasetError as error:
             kept = [p for p in error.problems if p.file.startswith((export.name, str(form["file"])))]
             raise DatasetError(export.name, kept) from None
-    data = Dataset.from_sources(frames, sources, scheme=scheme, source=export.name, file_format="form export",
-                                problems=export.problems)
+    try:
+        data = Dataset.from_sources(frames, sources, scheme=scheme, source=export.name, file_format="form export",
+                                    problems=export.problems)
+    except DatasetError as error:
+        raise DatasetError(export.name, _in_export_terms(error.problems, sources, export.problems)) from None
     data.import_notes = list(export.notes)
     return data
 

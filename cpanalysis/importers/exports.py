@@ -3,12 +3,14 @@
 Used to test the importers on simulated programmes (simulate, export, import, compare) and to make
 demonstration exports. A dataset becomes one submission per session: its details, head counts
 (when ``attendance_counts`` has the session), the roster (when ``attendance`` has it), the turns,
-the rankings and, for the deciding session, the decision. A ranking is entered as an ``order``
+the rankings, for the deciding session, the decision and, for a session where actions were agreed,
+the actions (contract v2). The follow-up form's exports (``write_followup_*``) hold one visit per
+community and date of ``action_updates``. A ranking is entered as an ``order``
 (rank question) when it ranks every harm without ties or scores, as ``positions`` when it ranks
 some harms without ties or scores, and as ``items`` otherwise.
 
 Not exported (the form does not record them): ``population``, ``pairwise``, participants who
-attended no session, and extra columns.
+attended no session, actions without a session, and extra columns.
 """
 
 from __future__ import annotations
@@ -23,7 +25,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..forms import FORM_ID, FORM_TITLE, REPEATS, build_session_form, session_fields
+from ..contract import ACTION_LEADS as LEADS
+from ..forms import (ACTION_REPEATS, FOLLOWUP_FORM_ID, FOLLOWUP_FORM_TITLE, FORM_ID, FORM_TITLE, REPEATS,
+                     action_fields, build_followup_form, build_session_form, followup_fields, session_fields)
+
+#: Every repeat of the session form (v1 repeats, then the action plan).
+_ALL_REPEATS = {**REPEATS, **ACTION_REPEATS}
+_TOP_REPEATS = [name for name, (parent, _, _) in _ALL_REPEATS.items() if parent is None]
+
+
+def _fields(n_positions: int):
+    return session_fields(n_positions) + action_fields()
 
 _NAMESPACE = uuid.UUID("6f1c2a4e-2b8f-4d7e-9a51-0c3f5e7d9b11")
 
@@ -61,7 +73,7 @@ def submissions(data) -> list[dict]:
         return {} if frame is None else {k: g for k, g in frame.groupby("session_id", sort=False)}
 
     attendance, counts, turns = by_session("attendance"), by_session("attendance_counts"), by_session("turns")
-    rankings, decisions = by_session("rankings"), by_session("decisions")
+    rankings, decisions, actions = by_session("rankings"), by_session("decisions"), by_session("actions")
     out = []
     for n, s in enumerate(tables["sessions"].itertuples(index=False), start=1):
         sid = s.session_id
@@ -112,14 +124,32 @@ def submissions(data) -> list[dict]:
         sub["decisions"] = [{"priority": _value(r.priority), "decision_harm": r.harm_id}
                             for r in decisions.get(sid, pd.DataFrame()).sort_values("priority").itertuples()] \
             if sid in decisions else []
+        sub["actions"] = [_action_record(r, people) for r in actions.get(sid, pd.DataFrame()).itertuples()]
         out.append(sub)
     return out
+
+
+def _action_record(r, people) -> dict:
+    proposer = _value(r.proposed_by)
+    if proposer == "planning_group":
+        kind = "planning_group"
+    elif people is not None and proposer in people.index:
+        kind = "participant"
+    else:
+        kind = "group"
+    due = _value(getattr(r, "due_date", None))
+    return {"action_id": r.action_id, "action_harm": r.harm_id, "action_description": _value(r.description),
+            "action_shareable": _value(getattr(r, "shareable", None)), "proposer_type": kind,
+            "proposer_group": proposer if kind == "group" else None,
+            "proposer_id": proposer if kind == "participant" else None, "action_lead": r.lead,
+            "action_partners": _value(r.partners), "action_due_date": None if due is None else pd.Timestamp(due).date(),
+            "action_resources": _value(r.resources)}
 
 
 def _columns(repeat: str | None, n_positions: int, separator: str, relative: bool) -> list[tuple[str, str]]:
     """(header, field name) of a table, in form order; ``relative``: repeat fields without the repeat path."""
     out = []
-    for f in session_fields(n_positions):
+    for f in _fields(n_positions):
         if f.repeat != repeat:
             continue
         path = []
@@ -128,7 +158,7 @@ def _columns(repeat: str | None, n_positions: int, separator: str, relative: boo
             chain = []
             while r:
                 chain.insert(0, r)
-                r = REPEATS[r][0]
+                r = _ALL_REPEATS[r][0]
             path = chain
         if f.group:
             path = path + [f.group]
@@ -147,8 +177,8 @@ def _tables(subs: list[dict], n_positions: int, separator: str, relative: bool, 
     reasons = ("disability", "poorest", "minority", "displaced")
     tables: dict[str, list[dict]] = {"main": []}
     heads = {name: _columns(None if name == "main" else name, n_positions, separator, relative)
-             for name in ["main", *REPEATS]}
-    counters = {name: 0 for name in REPEATS}
+             for name in ["main", *_ALL_REPEATS]}
+    counters = {name: 0 for name in _ALL_REPEATS}
 
     def fill(name, record):
         row = {}
@@ -158,11 +188,15 @@ def _tables(subs: list[dict], n_positions: int, separator: str, relative: bool, 
                 chosen = (record.get(field) or "").split()
                 for option in reasons:
                     row[f"{header}/{option}"] = (1 if option in chosen else 0) if record.get("marginalised") == "yes" else None
+            if onehot and field == "action_partners":
+                chosen = (record.get(field) or "").split()
+                for option in LEADS:
+                    row[f"{header}/{option}"] = 1 if option in chosen else 0
         return row
 
     for sub in subs:
         tables["main"].append({"_sub": sub, **fill("main", sub)})
-        for repeat in ("roster", "turns", "rankings", "decisions"):
+        for repeat in _TOP_REPEATS:
             for k, record in enumerate(sub[repeat], start=1):
                 counters[repeat] += 1
                 index = counters[repeat]
@@ -186,7 +220,7 @@ def write_kobo_xlsx(data, path: str | Path, *, title: str = FORM_TITLE) -> Path:
     main_name = title[:31]
     book = Workbook()
     book.remove(book.active)
-    for name, rows in tables.items():
+    for name, rows in sorted(tables.items(), key=lambda t: ["main", *_ALL_REPEATS].index(t[0])):
         sheet = book.create_sheet(main_name if name == "main" else name)
         fields = [h for h in (rows[0] if rows else {}) if not h.startswith("_")] if rows else \
             [h for h, _ in _columns(name, n_positions, "/", False)]
@@ -231,7 +265,7 @@ def write_kobo_csv(data, path: str | Path, *, headers: str = "xml", hxl: bool = 
     subs = submissions(data)
     n_positions = len(data.harms)
     rows = _tables(subs, n_positions, "/", relative=False, onehot=select_multiple != "space", excel=False)["main"]
-    labels = {f.name: f.label for f in session_fields(n_positions)}
+    labels = {f.name: f.label for f in _fields(n_positions)}
     labels.update({"session": "Session details", "counts": "Head counts by subgroup"})
     fields = [h for h in rows[0] if not h.startswith("_")]
     link = ["_id", "_uuid", "_submission_time", "_index"]
@@ -260,8 +294,8 @@ def write_odk_zip(data, path: str | Path, *, form_id: str = FORM_ID) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     keys: dict[tuple[str, int], str] = {}
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name in ["main", *[r for r in ("roster", "turns", "rankings", "items", "decisions") if r in tables]]:
-            rows = tables[name]
+        for name in ["main", *_ALL_REPEATS]:     # ODK Central writes a file per repeat, even without entries
+            rows = tables.get(name, [])
             fields = [h for h, _ in _columns(None if name == "main" else name, n_positions, "-", True)]
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\n")
@@ -293,7 +327,7 @@ def odata_submissions(data) -> dict:
     """The dataset as ODK Central's OData ``Submissions?$expand=*`` JSON (repeats nested in each submission)."""
     subs = submissions(data)
     n_positions = len(data.harms)
-    fields = session_fields(n_positions)
+    fields = _fields(n_positions)
     value = []
 
     def record(repeat, src):
@@ -315,7 +349,7 @@ def odata_submissions(data) -> dict:
                  "__system": {"submissionDate": sub["_time"].isoformat() + "Z", "submitterId": "5",
                               "submitterName": "collector", "attachmentsPresent": 0, "attachmentsExpected": 0,
                               "status": None, "reviewState": None, "deviceId": None, "edits": 0, "formVersion": "1"}}
-        for repeat in ("roster", "turns", "rankings", "decisions"):
+        for repeat in _TOP_REPEATS:
             items = []
             for k, r in enumerate(sub[repeat], start=1):
                 rec = {**record(repeat, r), "__id": f"{key}/{repeat}[{k}]"}
@@ -337,6 +371,7 @@ FORM_TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "sessions": ("session_id",), "attendance": ("session_id", "participant_id"),
     "attendance_counts": ("session_id", "subgroup"), "turns": ("session_id", "turn"),
     "rankings": ("session_id", "ranker", "harm_id"), "decisions": ("community_id", "harm_id"),
+    "actions": ("action_id",),
 }
 
 
@@ -358,5 +393,123 @@ def form_tables(data) -> dict[str, pd.DataFrame]:
         frame = frame[[c for c in TABLES[name].column_names if c in frame]]
         if name == "participants":
             frame = frame[frame["participant_id"].isin(attending)]
+        if name == "actions":
+            frame = frame[frame["session_id"].notna()]
         out[name] = frame.sort_values(list(keys)).reset_index(drop=True)
     return out
+
+
+# --- the follow-up form ---------------------------------------------------------------------------
+
+def followup_form_for(data, path: str | Path) -> Path:
+    """Write the follow-up form with this dataset's communities as choices."""
+    communities = [(r.community_id, r.name, _value(getattr(r, "district", None)))
+                   for r in data.communities.itertuples()]
+    return build_followup_form(path, communities=communities)
+
+
+def followup_submissions(data) -> list[dict]:
+    """One dict per follow-up visit (a community and a date of ``action_updates``) with its ``updates``.
+
+    Examples
+    --------
+    >>> import cpanalysis
+    >>> data = cpanalysis.simulate(1, seed=3)
+    >>> visits = followup_submissions(data)
+    >>> sum(len(v["updates"]) for v in visits) == len(data.tables["action_updates"])
+    True
+    """
+    tables = data.contract_tables()
+    updates, actions = tables.get("action_updates"), tables.get("actions")
+    if updates is None or actions is None:
+        return []
+    community = dict(zip(actions["action_id"], actions["community_id"]))
+    frame = updates.assign(_community=updates["action_id"].map(community), _day=pd.to_datetime(updates["date"]).dt.date)
+    out = []
+    for n, ((place, day), group) in enumerate(frame.groupby(["_community", "_day"], sort=True), start=1):
+        out.append({"_n": n, "_uuid": str(uuid.uuid5(_NAMESPACE, f"visit {place} {day}")),
+                    "_time": datetime.combine(day, datetime.min.time()) + timedelta(days=1, hours=9),
+                    "community": place, "visit_date": day, "facilitator_id": None,
+                    "updates": [{"action_id": r.action_id, "status": r.status, "note": _value(r.note)}
+                                for r in group.itertuples()]})
+    return out
+
+
+def _followup_headers(separator: str, groups: bool) -> dict[str | None, list[tuple[str, str]]]:
+    out: dict[str | None, list[tuple[str, str]]] = {None: [], "updates": []}
+    for f in followup_fields():
+        path = [p for p in (f.group, f.repeat) if p and groups]
+        out[f.repeat].append((separator.join([*path, f.name]), f.name))
+    return out
+
+
+def write_followup_kobo_xlsx(data, path: str | Path, *, title: str = FOLLOWUP_FORM_TITLE) -> Path:
+    """Write the dataset's ``action_updates`` as a KoboToolbox XLSX export of the follow-up form.
+
+    Examples
+    --------
+    >>> import cpanalysis, tempfile, pathlib
+    >>> path = write_followup_kobo_xlsx(cpanalysis.simulate(1, seed=3), pathlib.Path(tempfile.mkdtemp()) / "f.xlsx")
+    >>> path.name
+    'f.xlsx'
+    """
+    from openpyxl import Workbook
+
+    visits = followup_submissions(data)
+    heads = _followup_headers("/", groups=True)
+    book = Workbook()
+    main = book.active
+    main.title = title[:31]
+    main.append(["start", "end", *[h for h, _ in heads[None]], "_id", "_uuid", "_submission_time", "__version__",
+                 "_index"])
+    updates = book.create_sheet("updates")
+    updates.append([*[h for h, _ in heads["updates"]], "_index", "_parent_table_name", "_parent_index",
+                    "_submission__id", "_submission__uuid"])
+    index = 0
+    for visit in visits:
+        stamp = visit["_time"].isoformat(timespec="milliseconds") + "+00:00"
+        main.append([stamp, stamp, *[_cell(visit.get(f), excel=True) for _, f in heads[None]], 2000 + visit["_n"],
+                     visit["_uuid"], visit["_time"].isoformat(), "vAbCdEf", visit["_n"]])
+        for record in visit["updates"]:
+            index += 1
+            updates.append([*[record.get(f) for _, f in heads["updates"]], index, title[:31], visit["_n"],
+                            2000 + visit["_n"], visit["_uuid"]])
+    if not index:
+        book.remove(updates)       # KoboToolbox leaves out the sheet of a repeat without entries
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def write_followup_odk_zip(data, path: str | Path, *, form_id: str = FOLLOWUP_FORM_ID) -> Path:
+    """Write the dataset's ``action_updates`` as ODK Central's "all data" zip of the follow-up form.
+
+    Examples
+    --------
+    >>> import cpanalysis, tempfile, pathlib
+    >>> path = write_followup_odk_zip(cpanalysis.simulate(1, seed=3), pathlib.Path(tempfile.mkdtemp()) / "f.zip")
+    >>> sorted(zipfile.ZipFile(path).namelist())
+    ['cp_followup-updates.csv', 'cp_followup.csv']
+    """
+    visits = followup_submissions(data)
+    heads = _followup_headers("-", groups=True)
+    repeat_heads = _followup_headers("-", groups=False)["updates"]
+    main, updates = io.StringIO(), io.StringIO()
+    main_writer, update_writer = csv.writer(main, lineterminator="\n"), csv.writer(updates, lineterminator="\n")
+    main_writer.writerow(["SubmissionDate", *[h for h, _ in heads[None]], "meta-instanceID", "KEY", "FormVersion"])
+    update_writer.writerow([*[h for h, _ in repeat_heads], "PARENT_KEY", "KEY"])
+    for visit in visits:
+        key = f"uuid:{visit['_uuid']}"
+        main_writer.writerow([visit["_time"].isoformat(timespec="milliseconds") + "Z",
+                              *["" if visit.get(f) is None else _cell(visit[f], excel=False) for _, f in heads[None]],
+                              key, key, "1"])
+        for k, record in enumerate(visit["updates"], start=1):
+            update_writer.writerow([*["" if record.get(f) is None else record[f] for _, f in repeat_heads], key,
+                                    f"{key}/updates[{k}]"])
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, buffer in ((f"{form_id}.csv", main), (f"{form_id}-updates.csv", updates)):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), buffer.getvalue())
+    return path

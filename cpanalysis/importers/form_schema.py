@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 #: Separators the platforms put between group names in column headers.
 SEPARATORS = ("/", ".", "-")
+#: The question that identifies a submission of each form the importers read (session, follow-up visit).
+KEY_QUESTIONS = ("session_id", "visit_date")
 #: Kinds of questions whose answer holds several choice names separated by spaces.
 MULTI_KINDS = ("select_multiple", "rank")
 _EQUALS = re.compile(r"""\s*\$\{(\w+)\}\s*=\s*['"]([^'"]*)['"]\s*""")
@@ -87,6 +89,10 @@ class FormSchema:
                 repeat = next((n for n, r in reversed(stack) if r), None)
                 list_name = words[1] if len(words) > 1 and kind in ("select_one", "select_multiple", "rank") else None
                 self.questions[name] = Question(name, kind, list_name, tuple(n for n, _ in stack), repeat, labels)
+        main_questions = [q for q in self.questions.values() if q.repeat is None]
+        #: the question every submission of this form answers and no other form read here has
+        self.key_question = next((k for k in KEY_QUESTIONS if any(q.name == k for q in main_questions)),
+                                 KEY_QUESTIONS[0])
         self._lookups: dict[tuple, dict[str, str]] = {}
         self.choices: dict[str, dict[str, dict[str, str]]] = {}     # list -> name -> language -> label
         for row in form["choices"]:

@@ -101,7 +101,8 @@ def _chain(schema: FormSchema, repeat: str) -> list[str]:
     return chain
 
 
-def pull_odk_central(client, form_id: str = FORM_ID, *, project_id: int | None = None, form=None, scheme=None):
+def pull_odk_central(client, form_id: str = FORM_ID, *, project_id: int | None = None, form=None, scheme=None,
+                     followup_form_id: str | None = None, followup_form=None):
     """Pull a form's submissions from ODK Central with pyODK and validate them.
 
     Parameters
@@ -109,11 +110,16 @@ def pull_odk_central(client, form_id: str = FORM_ID, *, project_id: int | None =
     client : pyodk.client.Client
         A logged-in client (``Client(config_path=...)``; see pyODK's documentation).
     form_id : str
-        The form's id on Central (default ``cp_session``).
+        The session form's id on Central (default ``cp_session``).
     project_id : int, optional
         Default: the client's default project.
     form : str or Path, optional
         The XLSForm (for the communities and harms); default the shipped form.
+    followup_form_id : str, optional
+        The follow-up form's id on Central (``cp_followup``): its submissions become the
+        ``action_updates``, validated with the session form's actions.
+    followup_form : str or Path, optional
+        The follow-up XLSForm; default the shipped one.
 
     Returns
     -------
@@ -124,11 +130,22 @@ def pull_odk_central(client, form_id: str = FORM_ID, *, project_id: int | None =
     >>> from pyodk.client import Client                                    # doctest: +SKIP
     >>> from cpanalysis.importers import pull_odk_central                 # doctest: +SKIP
     >>> with Client(config_path="pyodk_config.toml") as client:           # doctest: +SKIP
-    ...     data = pull_odk_central(client, "cp_session", form="my_form.xlsx")
+    ...     data = pull_odk_central(client, "cp_session", form="my_form.xlsx", followup_form_id="cp_followup")
     >>> data.save("dataset")                                               # doctest: +SKIP
     """
-    payload = client.submissions.get_table(form_id=form_id, project_id=project_id, table_name="Submissions",
-                                           expand="*")
+    from .followup import load_followup_form
+    from .joint import validate_together
+
     form = load_form(form)
-    export = export_from_odata(payload, name=f"ODK Central form {form_id}", form=FormSchema(form))
-    return build_dataset(export, form, scheme)
+    exports = []
+    for which, schema in ((form_id, FormSchema(form)),
+                          *(((followup_form_id, FormSchema(load_followup_form(followup_form))),)
+                            if followup_form_id else ())):
+        payload = client.submissions.get_table(form_id=which, project_id=project_id, table_name="Submissions",
+                                               expand="*")
+        export = export_from_odata(payload, name=f"ODK Central form {which}", form=schema)
+        export.form_id = schema.form_id
+        exports.append(export)
+    if followup_form_id is None:
+        return build_dataset(exports[0], form, scheme)
+    return validate_together(exports, form=form, followup_form=followup_form, scheme=scheme)

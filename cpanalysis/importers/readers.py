@@ -29,6 +29,7 @@ import pandas as pd
 
 from ..problems import Problem
 from ._core import Export, Sheet, as_text
+from ..forms import ACTION_REPEATS
 from .form_schema import MULTI_KINDS, SEPARATORS, FormSchema
 
 KOBO_XLSX_DOWNLOAD = ('the KoboToolbox XLSX download (Downloads > "XLS", "XML values and headers", '
@@ -42,6 +43,8 @@ PLATFORM_COLUMNS = {
     "meta/deprecatedID", "meta-deprecatedID", "instanceName", "meta-instanceName", "meta/instanceName",
 }
 LISTED_ROWS = 20
+#: Repeats added by form version 2 (the action plan): downloads of version 1 submissions lack them.
+ADDED_REPEATS = frozenset(ACTION_REPEATS)
 
 
 def _progress(message: str) -> None:
@@ -179,18 +182,20 @@ def _main_table(export: Export, reader: HeaderReader, table: RawTable, key_colum
     """The table of submissions, or None (and a stop) when it is not one of this form."""
     schema = reader.schema
     frame = reader.fields(table, None, export)
-    if "session_id" not in frame.columns:
+    key = schema.key_question
+    if key not in frame.columns:
         shown = [c for c in table.frame.columns if not _is_platform_column(str(c))][:4]
         looks_like = Path(str(table.name)).stem
         if looks_like.lower() in (schema.title.lower(), schema.form_id.lower()):
-            message = (f"none of the columns is the question session_id of the form given ({schema.file}): the "
+            message = (f"none of the columns is the question {key} of the form given ({schema.file}): the "
                        "download has labels in a language that form does not have, or another form has the same "
                        "name")
         else:
             message = (f"this is not an export of the form \"{schema.title}\" ({schema.form_id}): none of its "
-                       f"columns is the question session_id; it looks like an export of \"{looks_like}\"")
+                       f"columns is the question {key}; it looks like an export of \"{looks_like}\"")
+            export.foreign = True
         _stop(export, message, part=table.part, value=", ".join(shown) or None,
-              expected=f"an export of {schema.form_id} (a column {_header_examples(schema, 'session_id')}), "
+              expected=f"an export of {schema.form_id} (a column {_header_examples(schema, key)}), "
               "downloaded with XML values and headers, or with labels of the form given with --form")
         return None
     for column in ("__version__", "FormVersion"):
@@ -205,6 +210,14 @@ def _main_table(export: Export, reader: HeaderReader, table: RawTable, key_colum
     else:
         keys = [f"main:{i + 1}" for i in range(len(frame))]
     return Sheet("main", frame, keys, [None] * len(frame), table.part, table.rows, parent_column=None)
+
+
+def _repeat_words(schema: FormSchema) -> str:
+    """The form's repeats in words, for messages: "the roster, turns, ... and actions"."""
+    names = [name for name, info in schema.repeats.items() if info.parent is None]
+    if len(names) <= 1:
+        return "the " + "".join(names) if names else "the repeats"
+    return "the " + ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _no_submissions(export: Export, part: str | None, download: str) -> Export:
@@ -231,6 +244,9 @@ def _check_repeats(export: Export, schema: FormSchema, read: dict[str, str | Non
     needed_by_contract = {"rankings"}
     for repeat, info in schema.repeats.items():
         if repeat in read:
+            continue
+        if repeat in ADDED_REPEATS:
+            _note_added_repeat(export, schema, repeat)
             continue
         parent = export.sheets.get(info.parent or "main")
         if parent is None:
@@ -260,6 +276,28 @@ def _check_repeats(export: Export, schema: FormSchema, read: dict[str, str | Non
         else:
             export.notes.append(Problem(export.name, f"no {where} for the repeat \"{repeat}\": the export holds "
                                         f"no {repeat} entries"))
+
+
+def _note_added_repeat(export: Export, schema: FormSchema, repeat: str) -> None:
+    """A repeat added by form version 2 without a sheet or file: a note naming the rows it was shown for.
+
+    Downloads of submissions made with form version 1 have no such sheet or file, and KoboToolbox
+    leaves out the sheet of a repeat without entries; in both cases the export holds no entries.
+    """
+    parent = export.sheets.get(schema.repeats[repeat].parent or "main")
+    conditions = schema.relevant_values(repeat) or []
+    rows = [parent.rows[i] for i in range(len(parent.keys))
+            if any(q in parent.frame and as_text(parent.frame[q].iloc[i]) == v for q, v in conditions)] \
+        if parent is not None else []
+    where = "sheet" if export.kind == "kobo-xlsx" else "file"
+    shown = ""
+    if rows:
+        listed = ", ".join(rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+        shown = f" ({len(rows)} submission(s) where the form shows it: {listed})"
+    export.notes.append(Problem(export.name, f"no {where} for the repeat \"{repeat}\": no {repeat} imported"
+                                f"{shown}; submissions made with form version 1, or with no {repeat} entered, "
+                                "have none", expected=f"the {where} \"{repeat}\" if {repeat} were entered with "
+                                "form version 2 (then download again)"))
 
 
 # --- KoboToolbox XLSX ---------------------------------------------------------------------------
@@ -298,7 +336,7 @@ def read_kobo_xlsx(path: str | Path, *, form=None, progress: bool = False) -> Ex
     >>> form = form_for(data, folder / "form.xlsx")
     >>> export = read_kobo_xlsx(write_kobo_xlsx(data, folder / "export.xlsx"), form=form)
     >>> sorted(export.sheets), len(export.problems)
-    (['decisions', 'items', 'main', 'rankings', 'roster', 'turns'], 0)
+    (['actions', 'decisions', 'items', 'main', 'rankings', 'roster', 'turns'], 0)
     """
     from ._core import load_form
 
@@ -306,7 +344,8 @@ def read_kobo_xlsx(path: str | Path, *, form=None, progress: bool = False) -> Ex
     schema = form if isinstance(form, FormSchema) else FormSchema(load_form(form))
     export = Export(path.name, {}, kind="kobo-xlsx")
     try:
-        book = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
+        book = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl",
+                             keep_default_na=False, na_values=[""])   # "None" is a label (resources)
     except Exception as exc:  # openpyxl raises many kinds for broken files
         return _stop(export, f"the workbook could not be opened: {exc}", expected="a KoboToolbox XLSX export")
     if {"survey", "choices"} & {s.strip().lower() for s in book}:
@@ -388,7 +427,8 @@ def read_kobo_xlsx(path: str | Path, *, form=None, progress: bool = False) -> Ex
                 parents.append(f"{parent or 'main'}:{as_text(parent_index)}")
         _limited(export, wrong)
         export.sheets[repeat] = Sheet(repeat, frame, [f"{repeat}:{v}" for v in index], parents, table.part,
-                                      table.rows, parent_column="_parent_index")
+                                      table.rows, parent_column="_parent_index",
+                                      parent_cells=[as_text(v) for v in raw["_parent_index"]])
     _check_repeats(export, schema, sheet_of)
     return export
 
@@ -494,7 +534,7 @@ def read_kobo_csv(path: str | Path, *, form=None, progress: bool = False) -> Exp
         return _no_submissions(export, None, KOBO_XLSX_DOWNLOAD)
     export.sheets["main"] = main
     export.problems.add(Problem(export.name, f"a KoboToolbox CSV export holds the table of submissions only "
-                                f"({len(table.frame)} read and checked); the roster, turns, rankings and decisions "
+                                f"({len(table.frame)} read and checked); {_repeat_words(schema)} "
                                 "are not in it, so nothing was imported", expected=KOBO_XLSX_DOWNLOAD))
     return export
 
@@ -521,7 +561,7 @@ def read_odk_zip(path: str | Path, *, form=None, progress: bool = False) -> Expo
     >>> form = form_for(data, folder / "form.xlsx")
     >>> export = read_odk_zip(write_odk_zip(data, folder / "cp_session.zip"), form=form)
     >>> sorted(export.sheets), len(export.problems)
-    (['decisions', 'items', 'main', 'rankings', 'roster', 'turns'], 0)
+    (['actions', 'decisions', 'items', 'main', 'rankings', 'roster', 'turns'], 0)
     """
     from ._core import load_form
 
@@ -562,8 +602,8 @@ def read_odk_zip(path: str | Path, *, form=None, progress: bool = False) -> Expo
     if single:
         export.kind = "odk-csv"
         export.problems.add(Problem(export.name, "an ODK Central \"main data table (no repeats)\" CSV holds the "
-                                    f"submissions only ({len(main_table.frame)} read and checked); the roster, "
-                                    "turns, rankings and decisions are not in it, so nothing was imported",
+                                    f"submissions only ({len(main_table.frame)} read and checked); "
+                                    f"{_repeat_words(schema)} are not in it, so nothing was imported",
                                     expected=ODK_ZIP_DOWNLOAD))
         return export
     stem = Path(main_table.name).stem
