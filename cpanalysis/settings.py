@@ -104,7 +104,7 @@ class Settings:
         "A community whose q-value (Benjamini-Hochberg over the communities analysed) is at most this "
         "reads \"clear sign\"; at most the significance level, \"some sign\".", low=0.0001, high=0.5)
     min_detectability: float = _setting(
-        0.5, "Least detectability to read \"no sign\"",
+        0.5, "Least detectability to read no sign",
         "When the test finds nothing and would have seen strong influence less often than this (the "
         "community's detectability), the reading is \"cannot tell\" instead of \"no sign\".",
         low=0.0, high=1.0)
@@ -131,11 +131,16 @@ class Settings:
         "relabelled and non-elites are compared with elites (columns a dataset lacks are skipped; a "
         "dataset may declare its own strata in a ``stratum`` column).", kind="columns")
     voice_formats: tuple = _setting(
-        ("community_meeting", "small_group"), "Sessions where voice is compared",
+        ("community_meeting",), "Sessions where presence and voice are shown",
+        "Session formats whose presence and voice the community story, the dashboard and the report "
+        "show for each group: the open meetings everybody may attend (a small group convened for "
+        "girls would make girls look present everywhere).", kind="formats")
+    elite_test_formats: tuple = _setting(
+        ("community_meeting", "small_group"), "Sessions where elites' voice is tested",
         "Session formats where the presence, voice and proposals of elites are compared with those of "
-        "non-elite people of their own group: the open meetings and the small groups (elites sit in "
-        "the small group of their own subgroup). Planning-group meetings are left out by default: who "
-        "sits there is itself chosen.", kind="formats")
+        "non-elite people of their own group in the elite test: the open meetings and the small groups "
+        "(elites sit in the small group of their own subgroup). Planning-group meetings are left out: "
+        "who sits there is itself chosen.", kind="formats")
 
     def __post_init__(self):
         problems = [p for p in (self._check(f) for f in fields(self)) if p]
@@ -197,6 +202,7 @@ class Settings:
         """
         out = asdict(self)
         out["voice_formats"] = list(self.voice_formats)
+        out["elite_test_formats"] = list(self.elite_test_formats)
         out["dominance_strata"] = list(self.dominance_strata)
         return out
 
@@ -210,7 +216,7 @@ class Settings:
         True
         """
         values = dict(values)
-        for name in ("voice_formats", "dominance_strata"):
+        for name in ("voice_formats", "elite_test_formats", "dominance_strata"):
             if name in values:
                 values[name] = tuple(values[name])
         return resolve_settings(None, **values)

@@ -160,7 +160,7 @@ def test_unknown_community_and_bad_settings_are_refused(tmp_path, capsys):
 
 
 def test_a_threshold_below_five_is_stated(sample, capsys):
-    text = report_html(subset(sample, ["C01"]), FAST.replace(min_count=3))
+    text = report_html(subset(sample, ["C01"]), FAST.replace(min_count=3, allow_small_counts=True))
     assert "Counts of people from 3 to 4 are shown in this report" in text
 
 

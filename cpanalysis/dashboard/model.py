@@ -30,7 +30,7 @@ from .results import LibraryResults
 from .safety import hide_small_counts, without_paths
 from .settings_form import SAFE_MIN_COUNT, change_setting
 
-log = logging.getLogger("cpanalysis.dashboard")
+log = logging.getLogger(__name__)
 
 
 def problems_frame(message: str, file: str = "") -> pd.DataFrame:

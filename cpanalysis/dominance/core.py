@@ -174,7 +174,7 @@ def elite_dominance(data, *, settings: Settings | None = None, communities=None,
     -----
     *Evidence.* Four measures per person (:mod:`cpanalysis.dominance.evidence`): the alignment of
     the person's own ranking lists with the decision (1 - the top-k Kendall distance of
-    :func:`cpanalysis.dominance.topk_distance`, Fagin et al. 2003), and, at ``voice_formats``
+    :func:`cpanalysis.dominance.topk_distance`, Fagin et al. 2003), and, at ``elite_test_formats``
     sessions of every cycle, turns, proposals and proposals naming a decided harm per attendance.
 
     *Test.* One statistic: the elites' sum of the four measures, each centred within the

@@ -5,7 +5,7 @@ relabelled among persons (never among turns or attendances) and every interval r
 
 * ``proximity``: 1 - the mean :func:`topk_distance` from the decision to the person's own ranking
   lists (individual rankers only, every cycle);
-* ``voice``: speaking at ``settings.voice_formats`` sessions of every cycle (seconds when every
+* ``voice``: speaking at ``settings.elite_test_formats`` sessions of every cycle (seconds when every
   turn's duration is recorded, else turns) relative to an equal share of each session the
   person attended, on the log scale: ``log((1 + spoken) / (1 + equal share))``;
 * ``proposals``: the same for proposals naming a harm;
@@ -110,7 +110,7 @@ def person_evidence(data, settings: Settings, prepared: dict) -> dict:
     obs = np.zeros((n, 3))       # speaking (seconds when recorded for every turn, else turns), proposals, adopted
     expected = np.zeros((n, 3))  # the same if every attendee had an equal share of every session
     if sessions is not None and att is not None and len(att):
-        meet = set(sessions.loc[sessions["format"].astype(str).isin(s.voice_formats), "session_id"].astype(str))
+        meet = set(sessions.loc[sessions["format"].astype(str).isin(s.elite_test_formats), "session_id"].astype(str))
         a = att[att["session_id"].astype(str).isin(meet)]
         ak = a["community_id"].astype(str) + "\x1f" + a["participant_id"].astype(str)
         codes = index.get_indexer(ak)

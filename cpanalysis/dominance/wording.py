@@ -87,7 +87,7 @@ def _count(row: dict, key: str, noun: str, s: Settings) -> str:
 def _sessions(s: Settings) -> str:
     names = {"community_meeting": "community meetings", "small_group": "small groups",
              "planning_group": "planning-group meetings", "home_visit": "home visits"}
-    return _join([names.get(f, f.replace("_", " ")) for f in s.voice_formats])
+    return _join([names.get(f, f.replace("_", " ")) for f in s.elite_test_formats])
 
 
 def reading(data, community_id, *, settings: Settings | None = None, analysis: dict | None = None,

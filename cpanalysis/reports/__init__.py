@@ -48,11 +48,14 @@ def subset(data, communities) -> "object":
     out = {}
     # rows of a checked dataset, filtered consistently, stay valid: no need to check them again
     for name, frame in data.tables.items():
-        if name in ("communities", "population", "participants", "sessions", "decisions"):
+        if "community_id" in frame:
             frame = frame[frame["community_id"].isin(wanted)]
         elif "session_id" in frame:
             frame = frame[frame["session_id"].isin(sessions)]
         out[name] = frame.reset_index(drop=True)
+    if "action_updates" in out and "actions" in out:  # updates name their action, not a community
+        updates = out["action_updates"]
+        out["action_updates"] = updates[updates["action_id"].isin(out["actions"]["action_id"])].reset_index(drop=True)
     return Dataset(out, scheme=data.scheme, source=f"{data.source} (communities {', '.join(sorted(wanted))})",
                    file_format=data.file_format)
 
@@ -112,7 +115,7 @@ def report_html(data, settings: Settings | None = None, *, communities=None, cod
         alt = ("Grid of communities (rows) by group (columns): 'yes' where the group's top priority was part of "
                "the community's decision, 'no' where it was not, '-' where fewer than "
                f"{s.min_count} people of the group ranked.")
-        picture = svg.overview(prog.overview, alt, hidden_text=hidden, uid="overview")
+        picture = svg.overview_chart(prog.overview, alt, hidden_text=hidden, uid="overview")
         body.append(f"<figure>{picture}<figcaption>{esc(alt)}</figcaption></figure>")
     rows = []
     for r in prog.communities.itertuples():

@@ -43,8 +43,9 @@ def _run_report(args: argparse.Namespace) -> int:
     from . import DEFAULT_TITLE, write_report
 
     try:
-        settings = Settings(min_count=args.min_count, n_boot=args.n_boot, n_perm=args.n_perm, seed=args.seed,
-                            ranking_method=args.ranking_method)
+        # giving --min-count below 5 on the command line is the explicit choice; it is logged below
+        settings = Settings(min_count=args.min_count, allow_small_counts=args.min_count < 5, n_boot=args.n_boot,
+                            n_perm=args.n_perm, seed=args.seed, ranking_method=args.ranking_method)
     except ValueError as error:
         print(f"cpanalysis report: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -130,7 +130,7 @@ def cycles(data: pd.DataFrame, *, where: str, fig: Figure | None = None, rect=No
     return fig
 
 
-def overview(overview_table: pd.DataFrame, *, hidden_text: str) -> Figure:
+def overview_chart(overview_table: pd.DataFrame, *, hidden_text: str) -> Figure:
     """Communities (rows) x groups (columns): was the group's top priority part of the decision?"""
     groups = list(dict.fromkeys(overview_table["subgroup"]))
     comms = list(dict.fromkeys(overview_table["Community"]))

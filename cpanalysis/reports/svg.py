@@ -146,7 +146,7 @@ def cycles(data: pd.DataFrame, alt: str, *, where: str, uid: str) -> str:
     return _svg(legend_x + 130, top + plot_h + 44, alt, body, uid)
 
 
-def overview(table: pd.DataFrame, alt: str, *, hidden_text: str, uid: str) -> str:
+def overview_chart(table: pd.DataFrame, alt: str, *, hidden_text: str, uid: str) -> str:
     """Communities x groups: was the group's top priority part of the decision (yes / no / hidden)?"""
     groups = list(dict.fromkeys(table["subgroup"]))
     comms = list(dict.fromkeys(table["Community"]))
