@@ -136,7 +136,7 @@ class Settings:
         "show for each group: the open meetings everybody may attend (a small group convened for "
         "girls would make girls look present everywhere).", kind="formats")
     elite_test_formats: tuple = _setting(
-        ("community_meeting", "small_group"), "Sessions where elites' voice is tested",
+        ("community_meeting", "small_group"), "Sessions where the elite test compares voice",
         "Session formats where the presence, voice and proposals of elites are compared with those of "
         "non-elite people of their own group in the elite test: the open meetings and the small groups "
         "(elites sit in the small group of their own subgroup). Planning-group meetings are left out: "

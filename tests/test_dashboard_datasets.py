@@ -21,6 +21,11 @@ def _head_counts(folder, sample):
         (folder / f"{name}.csv").unlink()
     rankings = pd.read_csv(folder / "rankings.csv")  # individual rankers name participants: keep group lists
     rankings[~rankings["ranker"].str.contains("-P")].to_csv(folder / "rankings.csv", index=False)
+    if (folder / "actions.csv").exists():  # without a roster, an action's proposer is recorded as a subgroup
+        actions = pd.read_csv(folder / "actions.csv", dtype=str, keep_default_na=False)
+        sub = sample.participants.set_index("participant_id")["subgroup"].astype(str)
+        actions["proposed_by"] = actions["proposed_by"].map(sub).fillna(actions["proposed_by"])
+        actions.to_csv(folder / "actions.csv", index=False)
 
 
 def _scores_only(folder, sample):

@@ -27,6 +27,10 @@ def head_counts_only(t):
     t["attendance_counts"] = att.groupby(["session_id", "subgroup"]).size().rename("count").reset_index()
     t["turns"] = t["turns"].drop(columns=["participant_id"])
     t["rankings"] = t["rankings"][~t["rankings"]["ranker"].isin(people["participant_id"])]
+    if "actions" in t:  # without a roster, an action's proposer is recorded as a subgroup
+        actions = t["actions"].copy()
+        actions["proposed_by"] = actions["proposed_by"].map(sub).fillna(actions["proposed_by"])
+        t["actions"] = actions
     return t
 
 

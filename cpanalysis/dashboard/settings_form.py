@@ -62,8 +62,11 @@ def change_setting(settings: Settings, name: str, value, *, small_counts_confirm
         return settings, (f"Counts below {SAFE_MIN_COUNT} can identify a child. Tick the box to show them "
                           f"anyway; the choice is recorded in every export. Still hiding below "
                           f"{settings.min_count}.")
+    changes = {name: value}
+    if name == "min_count" and isinstance(value, (int, float)) and value < SAFE_MIN_COUNT:
+        changes["allow_small_counts"] = True  # ticked above: the explicit choice, logged by the model
     try:
-        return settings.replace(**{name: value}), ""
+        return settings.replace(**changes), ""
     except (ValueError, TypeError) as error:
         meta = next(r for r in setting_rows() if r["name"] == name)
         why = str(error).split(": ", 1)[-1]

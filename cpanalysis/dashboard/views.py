@@ -278,12 +278,12 @@ class SettingsView(w.VBox):
                 box = w.Dropdown(options=choices(name), layout=w.Layout(width="260px"))
             elif kind == "flag":
                 box = w.Checkbox(indent=False)
-            elif kind == "formats":
-                box = w.HTML()
+            elif kind in ("formats", "columns"):
+                box = w.HTML()  # shown, not edited here
             else:
                 box = (w.IntText if kind == "int" else w.FloatText)(layout=w.Layout(width="140px"), style=style)
             box.add_class(f"cp-setting-{name}")
-            if kind != "formats":
+            if kind not in ("formats", "columns"):
                 box.observe(lambda change, key=name: self._changed(key, change["new"]), names="value")
             message = w.HTML()
             message.add_class(f"cp-message-{name}")

@@ -523,7 +523,7 @@ def voice_signals(data, *, settings: Settings | None = None, communities=None, i
     The same definitions as the participation measures (:mod:`cpanalysis.inclusion`):
     presence share = attendances of the group / attendances, voice share = turns / turns, voice
     parity = voice share / presence share (Karpowitz, Mendelberg & Shaker 2012), computed here
-    for elites against everybody else, in ``settings.elite_test_formats`` sessions.
+    for elites against everybody else, in ``settings.voice_formats`` sessions.
 
     References
     ----------
@@ -541,7 +541,7 @@ def voice_signals(data, *, settings: Settings | None = None, communities=None, i
     att = _table(data, "attendance")
     turns = _table(data, "turns")
     decisions = _table(data, "decisions")
-    meet = set(sessions.loc[sessions["format"].astype(str).isin(s.elite_test_formats), "session_id"].astype(str))
+    meet = set(sessions.loc[sessions["format"].astype(str).isin(s.voice_formats), "session_id"].astype(str))
     import zlib
     decided = {}
     if decisions is not None:
