@@ -204,9 +204,12 @@ def test_elite_voice_is_hidden_when_fewer_than_five_elites_were_present(model):
     model.evidence_open = True
     model.community_id = "C03"
     dom = model.results.story()["dominance"]
-    assert dom.loc["C03", "n_elite_present"] < 5 and dom.loc["C03", "voice_parity"] == pytest.approx(3.0, abs=0.01)
+    # the library computes the parity from fewer than 5 elites (3.00 on main when the issue was filed;
+    # the elite-voice measure has since changed): the page must not show it, whatever its value
+    raw = dom.loc["C03", "voice_parity"]
+    assert dom.loc["C03", "n_elite_present"] < 5 and pd.notna(raw)
     words = " ".join(" ".join(s.sentences) for s in model.page.sections)
-    assert "3.00" not in words and "Fewer than 5 elites were present" in words
+    assert f"{raw:.2f}" not in words and "Fewer than 5 elites were present" in words
     evidence = model.page.sections[-1].table.set_index("measure")["value"]
     assert pd.isna(evidence["voice_parity"]) and pd.isna(evidence["elite_voice_share"])
 
