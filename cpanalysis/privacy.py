@@ -440,10 +440,30 @@ def _expand(paths_or_texts) -> list:
     for item in paths_or_texts:
         if isinstance(item, (str, Path)) and not (isinstance(item, str) and "\n" in item) \
                 and len(str(item)) < 4096 and Path(item).is_dir():
-            out += sorted(p for p in Path(item).rglob("*") if p.is_file())
+            out += _expand(sorted(p for p in Path(item).rglob("*") if p.is_file()))
+        elif isinstance(item, (str, Path)) and str(item).lower().endswith(".zip") and Path(item).is_file():
+            out += _expand([_unpacked(Path(item))])  # a bundle is searched file by file, not as bytes
         else:
             out.append(item)
     return out
+
+
+def _unpacked(archive: Path) -> Path:
+    """``archive`` extracted into a temporary folder removed when Python exits."""
+    import atexit
+    import shutil
+    import tempfile
+    import zipfile
+
+    folder = Path(tempfile.mkdtemp(prefix=f"cpanalysis-scan-{archive.stem}-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    with zipfile.ZipFile(archive) as bundle:
+        for member in bundle.infolist():
+            target = (folder / member.filename).resolve()
+            if folder.resolve() in target.parents and not member.is_dir():  # no path escapes the folder
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(bundle.read(member))
+    return folder
 
 
 def _planted(data, codes_only_names: bool) -> dict[str, list[str]]:
@@ -486,7 +506,7 @@ def scan_for_leaks(paths_or_texts, data=None, settings: Settings | None = None, 
     ----------
     paths_or_texts : path, str, or list of them
         Files (csv, tsv, xlsx, json, ipynb, html, svg, png text metadata, pdf text, any text
-        file), folders (searched recursively) or texts.
+        file), zip bundles (searched file by file), folders (searched recursively) or texts.
     data : Dataset or dict of DataFrame, optional
         Where the names to look for come from.
     settings : Settings, optional

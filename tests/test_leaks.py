@@ -108,3 +108,26 @@ def test_import_round_trip_keeps_names_in_the_data_folder_only(data, tmp_path):
     assert set(imported.sessions["facilitator_id"]) == set(FACILITATORS)
     notes = "\n".join(str(n) for n in getattr(imported, "import_notes", []) or [])
     _assert_clean(scan_for_leaks([notes], data) if notes else pd.DataFrame())
+
+
+def test_dashboard_exports_name_no_staff_no_path_and_no_small_count(data, tmp_path):
+    from cpanalysis.dashboard.model import DashboardModel
+
+    model = DashboardModel(downloads=tmp_path / "downloads")
+    model.set_data(data, label="planted")
+    written = []
+    for community in COMMUNITIES:
+        model.community_id = community
+        written += model.export("everything")
+    # session tables: the small groups, where one girl's own ranking was once exported
+    small = data.sessions[data.sessions["format"] == "small_group"]["session_id"].head(6)
+    for session in small:
+        model.session_id = session
+        written += model.export("csv")
+    assert any(path.suffix == ".zip" for path in written)
+    # codes_only=True makes village names findings too; zip bundles are searched file by file
+    found = scan_for_leaks([tmp_path / "downloads"], data, codes_only=True)
+    # the dashboard names villages (it has no codes-only option yet): finding them shows the scan read
+    # the bundles' files; nothing else may appear
+    assert (found["kind"] == "place name").any()
+    _assert_clean(found[found["kind"] != "place name"])
