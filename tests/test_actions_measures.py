@@ -32,7 +32,7 @@ from cpanalysis.planning import (action_follow_up, action_ownership, action_prio
 from cpanalysis.planning._common import bootstrap_sums, community_rng
 from cpanalysis.planning.follow_up import km_median
 
-SHOW_ALL = cpanalysis.Settings(min_count=1, n_boot=20_000, seed=7)
+SHOW_ALL = cpanalysis.Settings(min_count=1, allow_small_counts=True, n_boot=20_000, seed=7)
 
 
 def _frame(columns, rows):
