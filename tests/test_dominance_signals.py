@@ -9,8 +9,8 @@ import pytest
 import cpanalysis
 from cpanalysis.dominance.permutation import (gap_problem, gap_statistic, observed_sums,
                                               p_value, permutation_test, pooled_permutation_test)
-from cpanalysis.dominance.signals import (adjusted_ratio, counterfactual_summary, topk_distance,
-                                          topk_distance_slow)
+from cpanalysis.dominance.elite_voice import adjusted_ratio
+from cpanalysis.dominance.signals import counterfactual_summary, topk_distance, topk_distance_slow
 
 
 # ------------------------------------------------------------------ distance (hand-worked)

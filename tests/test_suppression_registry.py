@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import cpanalysis
-from cpanalysis.dominance.signals import voice_signals
+from cpanalysis.dominance.elite_voice import voice_signals
 from cpanalysis.inclusion import (COUNT_COLUMNS, TIED_COLUMNS, count_phrase, hidden_text,
                                   safe_table, share_phrase, suppress_small, suppression_report)
 
@@ -30,6 +30,8 @@ NOT_PEOPLE = {
     "n_communities": "communities", "n_gap_assessable": "communities", "n_in_test": "communities",
     "n_tested_alone": "communities", "n_no_signal": "communities", "n_some_signals": "communities",
     "n_strong_signals": "communities", "n_not_assessable": "communities",
+    "n_in_weight": "communities", "n_clear_sign": "communities", "n_some_sign": "communities",
+    "n_no_sign": "communities", "n_cannot_tell": "communities",
 }
 
 

@@ -12,7 +12,8 @@ from .evidence import COMPONENTS, person_evidence
 from .intervals import describe_community
 from .levels import LEVELS, reading_level
 from ..settings import Settings, resolve_settings
-from .signals import ELITES, counterfactual_decisions, counterfactual_summary, prepare_rankings, voice_signals
+from .elite_voice import voice_signals
+from .signals import ELITES, counterfactual_decisions, counterfactual_summary, prepare_rankings
 from .weight import programme_weight, weight_curve, weight_estimate
 
 __all__ = ["elite_dominance", "programme_dominance", "analyse"]

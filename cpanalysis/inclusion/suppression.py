@@ -89,6 +89,7 @@ COUNT_COLUMNS: dict[str, CountColumn] = {
                                                                 "gap_ci_high"), "elite_dominance"),
     "n_nonelite_rankers": CountColumn("non-elite individual rankers", ("alignment_nonelite", "gap", "gap_ci_low",
                                                                        "gap_ci_high"), "elite_dominance"),
+    "n_elite": CountColumn("elite people of a community", ("elite_share_rankers",), "elite_dominance"),
     "n_elite_present": CountColumn("elites present at community meetings", _ELITE_VOICE, "elite_dominance"),
     "n_adopted": CountColumn("proposals naming a decided harm", ("elite_adopted_share", "uptake_ratio",
                                                                  "adopted_signal"), "elite_dominance"),
