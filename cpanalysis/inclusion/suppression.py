@@ -28,9 +28,10 @@ logger = logging.getLogger(__name__)
 
 _PARITY = ("parity", "parity_ci_low", "parity_ci_high", "parity_time", "enough_data")
 _ELITE_VOICE = ("elite_presence_share", "elite_voice_share", "voice_parity", "parity_ci_low", "parity_ci_high",
-                "voice_ratio_adjusted", "voice_ratio_ci_low", "voice_ratio_ci_high", "voice_signal",
+                "voice_ratio_adjusted", "voice_ratio_ci_low", "voice_ratio_ci_high",
                 "elite_proposal_share", "proposal_parity", "proposal_ratio_adjusted", "proposal_ratio_ci_low",
-                "proposal_signal", "elite_adopted_share", "uptake_ratio", "adopted_signal")
+                "proposal_ratio_ci_high", "elite_adopted_share", "uptake_ratio", "uptake_ratio_ci_low",
+                "uptake_ratio_ci_high")
 _POSITIONS = ("rank", "score", "position", "p_first", "position_median", "position_low", "position_high")
 _ALIGNMENT = ("distance", "alignment", "top_harm", "top_harm_priority", "first_choice_position")
 
@@ -73,7 +74,7 @@ COUNT_COLUMNS: dict[str, CountColumn] = {
     "n_proposals": CountColumn("proposals (of a few people when small)",
                                ("proposal_share", "n_harms_proposed", "n_harms_adopted", "uptake",
                                 "elite_proposal_share", "proposal_parity", "proposal_ratio_adjusted",
-                                "proposal_ratio_ci_low", "proposal_signal"),
+                                "proposal_ratio_ci_low", "proposal_ratio_ci_high"),
                                "participation, elite_dominance"),
     "n_interrupted": CountColumn("turns that were interrupted", ("interruptions_per_turn",), "participation"),
     "n_members": CountColumn("members of a planning group, or rankers of a unit",
@@ -92,7 +93,8 @@ COUNT_COLUMNS: dict[str, CountColumn] = {
     "n_elite": CountColumn("elite people of a community", ("elite_share_rankers",), "elite_dominance"),
     "n_elite_present": CountColumn("elites present at community meetings", _ELITE_VOICE, "elite_dominance"),
     "n_adopted": CountColumn("proposals naming a decided harm", ("elite_adopted_share", "uptake_ratio",
-                                                                 "adopted_signal"), "elite_dominance"),
+                                                                 "uptake_ratio_ci_low", "uptake_ratio_ci_high"),
+                             "elite_dominance"),
     "n_people": CountColumn("distinct people of a subgroup present", ("presence_share", "voice_share"),
                             "dominance voice tables"),
     "count": CountColumn("people counted (population, head counts)", (), "population, attendance_counts"),
