@@ -38,9 +38,10 @@ run: $(VENV)/.installed-run
 		--template=cpanalysis --theme=light --Voila.config_file_paths=$(VOILA_CONFIG)
 
 ## test: install the test dependencies (with Debian's chromium for browser tests) and run every test
+##       (one worker per core; a test file stays on one worker, so the browser tests share one Voila server)
 test: $(VENV)/.installed-test
 	bash scripts/ensure-chromium.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 ## docs: build the API reference and the method notes into docs/_build/html (offline; warnings are errors;
 ##       -E re-reads every docstring, which Sphinx would otherwise not see change)

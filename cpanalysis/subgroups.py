@@ -121,7 +121,7 @@ def group_labels(scheme: SubgroupScheme, participants: pd.DataFrame | None) -> s
     Examples
     --------
     >>> sorted(group_labels(SubgroupScheme.default(), None))[:3]
-    ['boys', 'disability', 'displaced']
+    ['adults', 'boys', 'children']
     """
     labels = set(scheme.subgroups) | set(STATUS_GROUPS) | set(KNOWN_MARGINALISED_REASONS)
     if participants is not None and "marginalised_reason" in participants:

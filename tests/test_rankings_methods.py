@@ -399,7 +399,8 @@ def test_neutrality_relabelling_harms(method, data, seed):
         # several optimal orders may exist and the tie-break follows item ids; the minimal
         # distance is label-free, and positions agree whenever the optimum is unique
         assert a.attrs["kemeny_distance"] == pytest.approx(b.attrs["kemeny_distance"])
-        rd = prepare(t, func="test", items=items)
+        # the same ranker weights as aggregate used (the default weighting is settings.ranking_weighting)
+        rd = prepare(t, func="test", items=items, subgroup="subgroup", weighting=a.attrs["weighting"])
         if n_optimal_orders(rd.pos, rd.weight) == 1:
             assert pa == pos_of(b)
         return

@@ -1,6 +1,7 @@
 """The dashboard's state: inputs set by the views, outputs they draw. No widgets, no computation:
-results come from :class:`.results.LibraryResults` (the library), pages from :mod:`.overview` and
-:mod:`.community`, files from :mod:`.exports`. One :class:`cpanalysis.Settings` drives everything.
+results come from :class:`.results.LibraryResults` (the library), pages from
+:mod:`cpanalysis.dashboard.overview` and :mod:`cpanalysis.dashboard.community`, files from
+:mod:`cpanalysis.dashboard.exports`. One :class:`cpanalysis.Settings` drives everything.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every number the dashboard shows comes from a call here to a public library function; a table the
 dataset cannot give (head counts only, scores only, no turns, no elites) is ``None`` with the reason
-in words a facilitator understands, in :attr:`LibraryResults.missing`.
+in words a facilitator understands, in ``LibraryResults.missing``.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class LibraryResults:
         return self._cache[key]
 
     def participation(self, formats: str | None, level: str, subgroup: str = "subgroup") -> pd.DataFrame | None:
-        """:func:`cpanalysis.participation` (``None`` when the data cannot give it; see :attr:`missing`)."""
+        """:func:`cpanalysis.participation` (``None`` when the data cannot give it; see ``missing``)."""
         if subgroup == "status" and not self.has_people:
             return None
         return self._cached(("participation", formats, level, subgroup), lambda: participation(

@@ -427,6 +427,32 @@ def _in_export_terms(problems: list[Problem], sources: dict[str, Source], report
     return out
 
 
+def _roster_decides_speakers(export: Export, frames: dict, scheme: SubgroupScheme | None) -> None:
+    """A turn whose speaker is on the roster counts in the roster's subgroup; a different subgroup ticked
+    for the turn (a young woman ticked as a girl) is listed as a note, not kept and not an error."""
+    turns, people = frames.get("turns"), frames.get("participants")
+    if turns is None or people is None or not {"participant_id", "subgroup"} <= set(turns) \
+            or not {"participant_id", "gender", "age_group"} <= set(people) or not len(people):
+        return
+    scheme = scheme or SubgroupScheme.default()
+    known = people.dropna(subset=["participant_id"]).drop_duplicates("participant_id").set_index("participant_id")
+    try:
+        derived = pd.Series(scheme.assign(known["gender"], known["age_group"]).to_numpy(), index=known.index)
+    except (TypeError, ValueError):  # blank or unknown categories: the checks of the contract report them
+        return
+    roster = turns["participant_id"].map(derived)
+    stated = turns["subgroup"]
+    differs = stated.notna() & roster.notna() & (stated.astype(str) != roster.astype(str))
+    for i in turns.index[differs.fillna(False).to_numpy(bool)]:
+        pid = turns.at[i, "participant_id"]
+        export.notes.append(Problem(export.where("turns"), f"turn {turns.at[i, 'turn']} of session "
+                                    f"{turns.at[i, 'session_id']}: the speaker {pid} was ticked as "
+                                    f"\"{stated[i]}\" but the roster makes them \"{roster[i]}\" "
+                                    f"({known.at[pid, 'gender']}, {known.at[pid, 'age_group']}); counted as "
+                                    f"{roster[i]}"))
+    turns.loc[differs.fillna(False).to_numpy(bool), "subgroup"] = None
+
+
 def build_dataset(export: Export, form: str | Path | dict | None = None,
                   scheme: SubgroupScheme | None = None) -> Dataset:
     """Validate an export's contract tables; problems point to the export's sheets and rows.
@@ -447,6 +473,7 @@ def build_dataset(export: Export, form: str | Path | dict | None = None,
         except DatasetError as error:
             kept = [p for p in error.problems if p.file.startswith((export.name, str(form["file"])))]
             raise DatasetError(export.name, kept) from None
+    _roster_decides_speakers(export, frames, scheme)
     try:
         data = Dataset.from_sources(frames, sources, scheme=scheme, source=export.name, file_format="form export",
                                     problems=export.problems)

@@ -16,8 +16,8 @@ from ..contract import TABLES
 from ..dataset import Dataset
 from ..problems import DatasetError, Problem, ProblemList, Source
 from ..subgroups import SubgroupScheme
-from ._core import (MAIN_TABLE_ONLY, Export, ExportSource, _in_export_terms, build_dataset, build_tables,
-                    load_form)
+from ._core import (MAIN_TABLE_ONLY, Export, ExportSource, _in_export_terms, _roster_decides_speakers, build_dataset,
+                    build_tables, load_form)
 from .followup import check_communities, load_followup_form, update_rows
 from .form_schema import FormSchema
 
@@ -112,6 +112,7 @@ def validate_together(exports: list[Export], *, form=None, followup_form=None, d
         if session.kind in MAIN_TABLE_ONLY:
             build_dataset(session, session_form, scheme)        # raises: the repeats are not there
         frames, sources = build_tables(session, session_form)
+        _roster_decides_speakers(session, frames, scheme)
         problems = session.problems
     else:
         frames = {name: frame for name, frame in existing.contract_tables().items() if name != "action_updates"}
