@@ -15,35 +15,16 @@ import numpy as np
 import pandas as pd
 
 from ..contract import PLANNING_GROUP
+# the one input check and table lookup of the measures, shared with cpanalysis.inclusion
+from ..inclusion._common import _check as check_columns  # noqa: F401  (used by the planning modules)
+from ..inclusion._common import _table as table_of  # noqa: F401
+from ..subgroups import KNOWN_MARGINALISED_REASONS as KNOWN_REASONS  # noqa: F401
 from ..subgroups import STATUS_GROUPS, SubgroupScheme, status_of
 
 #: Levels of the action measures and the columns that key them.
 LEVELS: dict[str, tuple[str, ...]] = {"community": ("community_id",), "programme": ()}
 #: The label of the programme in the ``community_id`` column of programme rows.
 PROGRAMME = "programme"
-KNOWN_REASONS = ("disability", "poorest", "minority", "displaced")
-
-
-def check_columns(func: str, frame, columns: Iterable[str], *, table: str) -> None:
-    """Raise a ``ValueError`` naming ``func`` and the first missing column (the one input check)."""
-    if frame is None:
-        raise ValueError(f"{func}(): the dataset has no {table} table")
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{func}(): {table} must be a pandas DataFrame, not {type(frame).__name__}")
-    for column in columns:
-        if column not in frame.columns:
-            raise ValueError(f"{func}(): column {column!r} is missing from {table} "
-                             f"(it has {', '.join(map(str, frame.columns))})")
-
-
-def table_of(data, name: str):
-    """A table of a :class:`~cpanalysis.Dataset` or of a dict of DataFrames (``None`` when absent)."""
-    if isinstance(data, dict):
-        return data.get(name)
-    tables = getattr(data, "tables", None)
-    if isinstance(tables, dict):
-        return tables.get(name)
-    raise TypeError(f"expected a cpanalysis.Dataset or a dict of DataFrames, not {type(data).__name__}")
 
 
 def check_level(func: str, level: str, allowed: Iterable[str] = tuple(LEVELS)) -> None:
