@@ -177,6 +177,7 @@ def _no_error_text(v: Visit) -> None:
 
 def test_overview_is_understood_at_a_glance(visit):
     v = visit
+    assert v.page.title() == "cpanalysis: is community planning inclusive?"  # the tab says what this is
     chart = v.page.locator(".cp-chart-overview svg")
     box = chart.bounding_box()
     height = VIEWPORTS[v.size]["height"]

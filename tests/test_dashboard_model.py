@@ -131,6 +131,17 @@ def test_sentences_and_chart_agree(shared):
     assert "girls: Teenage pregnancy ranked 1" in priorities.chart.svg
 
 
+def test_a_hidden_cycle_is_marked_not_left_as_a_silent_gap(shared):
+    """C03's girls: fewer than 5 present in cycle 2 (the story's alt text says so), so the cycles chart
+    writes "hidden (small count)" at cycle 2 instead of drawing nothing there (issue 12 leftover)."""
+    shared.community_id = "C03"
+    cycles = next(s for s in shared.page.sections if s.key == "cycles")
+    assert "not shown for cycle 2" in cycles.chart.alt
+    svg = cycles.chart.svg
+    assert "cycle 2: hidden (share of those present)" in svg  # the hover title
+    assert svg.count(">(small count)<") == 1  # one visible mark: only cycle 2 is hidden
+
+
 def test_filters_reach_every_panel_or_the_panel_says_it_ignores_them(model):
     model.cycle = "1"
     model.session_format = "small_group"

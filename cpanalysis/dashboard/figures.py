@@ -253,12 +253,20 @@ def cycle_lines(name: str, table: pd.DataFrame, title: str, alt: str) -> Chart:
                 if not np.isnan(v):
                     ax.annotate(f"{v:.0%}", (x[k], v), textcoords="offset points", xytext=(0, 6),
                                 ha="center", fontsize=9)
+        for k in range(len(x)):  # a hidden value still gets a visible mark, not a silent gap
+            gone = [w for c, w in (("presence_share", "presence"), ("voice_share_turns", "turns"))
+                    if np.isnan(_value(rows.at[k, c]))]
+            if gone:
+                what = "hidden" if len(gone) == 2 else f"{gone[0]} hidden"
+                ax.annotate(f"{what}\n(small count)", (x[k], 0), textcoords="offset points", xytext=(0, 8),
+                            ha="center", va="bottom", fontsize=9, style="italic", color="0.3")
         ax.set_xlabel("planning cycle")
-        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
         top = np.nanmax([_value(v) for v in list(rows["presence_share"]) + list(rows["voice_share_turns"])] + [0.1])
         ax.set_ylim(0, top * 1.3)
         ax.set_title(title, fontsize=11, loc="left")
-        ax.legend(fontsize=9, frameon=False, loc="lower right")
+        # below the axes: inside it would cover a point or the "hidden" mark of a cycle
+        ax.legend(fontsize=9, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
         _clean(ax)
         return fig, tips
     return Chart(name, alt, draw)
