@@ -172,8 +172,11 @@ class Settings:
             ok = isinstance(value, tuple) and all(isinstance(v, str) for v in value)
             return "" if ok else f"{f.name} must be a tuple of participant column names, not {value!r}"
         if meta["kind"] == "formats":
-            ok = isinstance(value, tuple) and value and all(isinstance(v, str) for v in value)
-            return "" if ok else f"{f.name} must be a non-empty tuple of session formats, not {value!r}"
+            from .contract import SESSION_FORMATS  # the contract's categories (same layer, no cycle)
+
+            ok = isinstance(value, tuple) and value and all(v in SESSION_FORMATS for v in value)
+            return "" if ok else (f"{f.name} must be a non-empty tuple of session formats "
+                                  f"({', '.join(SESSION_FORMATS)}), not {value!r}")
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
             return f"{f.name} must be a number, not {value!r}"
         if isinstance(f.default, int) and not float(value).is_integer():

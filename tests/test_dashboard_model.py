@@ -171,6 +171,26 @@ def test_settings_drive_every_number(model):
         zip(direct["community_id"].astype(str), direct["level"]))
 
 
+def test_the_sessions_where_voice_is_shown_can_be_chosen(model):
+    """voice_formats is editable (issue 12 leftover): adding small groups changes the presence shown to
+    what the library gives with the same settings; an empty or unknown choice is refused, and says why."""
+    from cpanalysis.story import community_story
+
+    model.community_id = "C01"
+    before = [s for s in model.page.sections if s.key == "voices"][0]
+    assert model.change_setting("voice_formats", ["community_meeting", "small_group"]) == ""
+    assert model.settings.voice_formats == ("community_meeting", "small_group")
+    after = [s for s in model.page.sections if s.key == "voices"][0]
+    assert "small groups" in after.scope and after.sentences != before.sentences
+    direct = community_story(model.data, "C01", settings=model.settings)
+    assert list(after.sentences[: len(direct.section("voices").sentences)]) == list(
+        direct.section("voices").sentences)
+    for refused in ([], ["bogus"]):
+        message = model.change_setting("voice_formats", refused)
+        assert "session formats" in message and "still use" in message
+        assert model.settings.voice_formats == ("community_meeting", "small_group")
+
+
 def test_out_of_range_settings_are_refused_with_a_message(model):
     before = model.settings
     message = model.change_setting("alpha", 7)

@@ -7,6 +7,7 @@ import re
 from dataclasses import fields
 
 from cpanalysis import Settings
+from cpanalysis.contract import SESSION_FORMATS
 from cpanalysis.rankings import ranking_methods
 
 #: The smallest "hide counts below" allowed without an explicit, logged choice.
@@ -41,6 +42,8 @@ def choices(name: str) -> list:
         return ranking_methods()
     if name == "ranking_weighting":
         return [("every group weighs the same", "subgroup"), ("every person weighs the same", "ranker")]
+    if name in ("voice_formats", "elite_test_formats"):
+        return [(f.replace("_", " ") + "s", f) for f in SESSION_FORMATS]
     return []
 
 
@@ -62,6 +65,8 @@ def change_setting(settings: Settings, name: str, value, *, small_counts_confirm
         return settings, (f"Counts below {SAFE_MIN_COUNT} can identify a child. Tick the box to show them "
                           f"anyway; the choice is recorded in every export. Still hiding below "
                           f"{settings.min_count}.")
+    if isinstance(value, list):
+        value = tuple(value)  # a multiple choice (session formats)
     changes = {name: value}
     if name == "min_count" and isinstance(value, (int, float)) and value < SAFE_MIN_COUNT:
         changes["allow_small_counts"] = True  # ticked above: the explicit choice, logged by the model

@@ -278,12 +278,15 @@ class SettingsView(w.VBox):
                 box = w.Dropdown(options=choices(name), layout=w.Layout(width="260px"))
             elif kind == "flag":
                 box = w.Checkbox(indent=False)
-            elif kind in ("formats", "columns"):
-                box = w.HTML()  # shown, not edited here
+            elif kind == "formats":
+                box = w.SelectMultiple(options=choices(name), rows=len(choices(name)),
+                                       layout=w.Layout(width="260px"))
+            elif kind == "columns":
+                box = w.HTML()  # shown, not edited here: the strata are columns of the data
             else:
                 box = (w.IntText if kind == "int" else w.FloatText)(layout=w.Layout(width="140px"), style=style)
             box.add_class(f"cp-setting-{name}")
-            if kind not in ("formats", "columns"):
+            if kind != "columns":
                 box.observe(lambda change, key=name: self._changed(key, change["new"]), names="value")
             message = w.HTML()
             message.add_class(f"cp-message-{name}")
@@ -318,7 +321,7 @@ class SettingsView(w.VBox):
                 if isinstance(box, w.HTML):
                     box.value = html.escape(", ".join(value))
                 elif name not in self.model.setting_messages and box.value != value:
-                    box.value = value
+                    box.value = tuple(value) if isinstance(box, w.SelectMultiple) else value
                 text = self.model.setting_messages.get(name, "")
                 self.messages[name].value = f"<span class='cp-error' role='alert'>{html.escape(text)}</span>" \
                     if text else ""
