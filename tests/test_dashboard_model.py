@@ -191,6 +191,21 @@ def test_the_sessions_where_voice_is_shown_can_be_chosen(model):
         assert model.settings.voice_formats == ("community_meeting", "small_group")
 
 
+def test_the_session_tab_draws_the_session_it_tabulates(shared):
+    """The Session tab's chart shows the same (safe) shares as its participation table."""
+    shared.community_id = "C01"
+    table = shared.session_tables["participation"]
+    chart = shared.session_chart
+    assert chart is not None and chart.name == f"session_{shared.session_id}"
+    for _, row in table.iterrows():
+        present = row["presence_share"]
+        expected = "hidden (small count)" if pd.isna(present) else f"{present:.0%} present"
+        assert f"{row['subgroup']} {expected}" in chart.alt
+        assert f"{row['subgroup']}: {'hidden (small count)' if pd.isna(present) else f'{present:.0%}'} of present" \
+            in chart.svg
+    assert chart.name in shared.charts()
+
+
 def test_out_of_range_settings_are_refused_with_a_message(model):
     before = model.settings
     message = model.change_setting("alpha", 7)

@@ -231,6 +231,22 @@ def _short(label: str, width: int = 18) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
+def session_presence_voice(session_id: str, info: pd.DataFrame, rows: pd.DataFrame) -> Chart | None:
+    """One session's share of those present and of speaking turns by group (its safe ``participation``
+    rows), with alt text giving every value; ``None`` when the session has no rows."""
+    if rows is None or rows.empty or "presence_share" not in rows:
+        return None
+    kind = str(info["format"].iloc[0]).replace("_", " ") if len(info) and "format" in info else "session"
+    parts = []
+    for _, row in rows.iterrows():
+        present, turns = _value(row.get("presence_share")), _value(row.get("voice_share_turns"))
+        parts.append(f"{row['subgroup']} " + ("hidden (small count)" if np.isnan(present) else f"{present:.0%} present")
+                     + ("" if np.isnan(turns) else f", {turns:.0%} of turns"))
+    alt = (f"Bar chart of session {session_id} ({kind}): each group's share of those present and of the "
+           f"speaking turns: " + "; ".join(parts) + ".")
+    return presence_voice(f"session_{session_id}", rows, f"Who was present and who spoke, session {session_id}", alt)
+
+
 def cycle_lines(name: str, table: pd.DataFrame, title: str, alt: str) -> Chart:
     """A group's share of those present and of speaking turns, cycle by cycle (safe rows)."""
     rows = table.reset_index(drop=True)

@@ -71,6 +71,7 @@ class DashboardModel(t.HasTraits):
     session_ids = t.List()
     page = t.Any(None, help="the CommunityPage shown")
     session_tables = t.Dict()
+    session_chart = t.Any(None, help="the chosen session's presence and voice by group")
     setting_messages = t.Dict(help="setting name -> why the typed value was refused")
     busy = t.List(help="regions being recomputed: 'overview', 'community', 'session'")
     choices_log = t.List(help="explicit choices (e.g. showing small counts), with the time")
@@ -303,6 +304,7 @@ class DashboardModel(t.HasTraits):
         sid = self.session_id
         if not sid:
             self.session_tables = {}
+            self.session_chart = None
             return
         with self.working("session"):
             s = self.settings
@@ -311,6 +313,7 @@ class DashboardModel(t.HasTraits):
             fmt = self.filters.formats
             part = self.results.participation(fmt, "session")
             tables["participation"] = hide_small_counts(rows_of(part, Filters(), session=sid), s)
+            self.session_chart = figures.session_presence_voice(sid, info, tables["participation"])
             ranked = self.results.group_rankings((sid,))
             if ranked is not None:
                 tables["rankings"] = hide_small_counts(ranked, s)
@@ -324,6 +327,8 @@ class DashboardModel(t.HasTraits):
             self.evidence_open = True  # exports hold every chart, so draw the evidence
         if self.overview_chart is not None:
             out["overview_priorities"] = self.overview_chart
+        if self.session_chart is not None:
+            out[self.session_chart.name] = self.session_chart
         if self.page is not None:
             for section in self.page.sections:
                 if section.chart is not None:

@@ -254,12 +254,13 @@ class SessionView(w.VBox):
         self.tables = w.HTML()
         super().__init__([w.HTML("<p class='cp-note'>Sessions of the community chosen in the Community tab, "
                                  "within the filters.</p>"), self.picker, self.tables])
-        model.observe(self._redraw, names=["session_tables", "busy"])
+        model.observe(self._redraw, names=["session_tables", "session_chart", "busy"])
         self._redraw()
 
     def _redraw(self, change=None) -> None:
-        inner = "".join(f"<h4>{html.escape(name)}</h4>" + table_html(table)
-                        for name, table in self.model.session_tables.items())
+        chart = self.model.session_chart
+        inner = (f"<div class='cp-chart cp-chart-session'>{chart.svg}</div>" if chart is not None else "") + "".join(
+            f"<h4>{html.escape(name)}</h4>" + table_html(table) for name, table in self.model.session_tables.items())
         self.tables.value = panel("session", "session" in self.model.busy, inner)
 
 
