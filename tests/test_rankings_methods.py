@@ -289,6 +289,38 @@ def test_subgroup_rankings_individuals_and_groups():
     assert set(by["community_id"]) == {"c1"} and len(by) == 6
 
 
+@pytest.mark.parametrize("method", ["mean_rank", "borda", "salience", "copeland", "schulze", "kemeny",
+                                    "plackett_luce"])
+def test_subgroup_rankings_equal_aggregate_of_each_group(method):
+    """The oracle is the public aggregate() run on each (community, subgroup) part over the community's
+    harms, which is what subgroup_rankings promises; the data have partial lists, ties, a missing rank,
+    a subgroup left blank (its harms still count in the community's universe) and two sessions."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for c in ("c1", "c2"):
+        harms = ["h1", "h2", "h3", "h4", "h5"] if c == "c1" else ["h2", "h4", "h6"]
+        for p in range(9):
+            listed = rng.permutation(harms)[: int(rng.integers(1, len(harms) + 1))]
+            ranks = np.sort(rng.integers(1, 4, size=len(listed)))  # repeated values are ties
+            sub = ["girls", "boys", "women"][p % 3]
+            for h, r in zip(listed, ranks):
+                rows.append((c, f"s{p % 2}", f"p{p}", sub, h, float(r)))
+    t = pd.DataFrame(rows, columns=["community_id", "session_id", "ranker", "subgroup", "harm_id", "rank"])
+    t.loc[3, "rank"] = np.nan
+    t.loc[len(t)] = ("c1", "s0", "p99", None, "h6", 1.0)  # no subgroup: in c1's harms, in no group
+    got = subgroup_rankings(t, by="community_id", method=method)
+    for (c, sg), part in got.groupby(["community_id", "subgroup"]):
+        community = t[t["community_id"] == c]
+        expected = aggregate(community[community["subgroup"] == sg], method=method, weighting="ranker",
+                             items=sorted(community["harm_id"].unique()))
+        assert part["harm_id"].tolist() == expected["harm_id"].tolist()
+        assert part["rank"].tolist() == expected["position"].tolist()
+        np.testing.assert_allclose(part["score"].to_numpy(), expected["score"].to_numpy())
+        assert (part["n_rankers"] == expected["n_rankers"].iloc[0]).all()
+    assert "h6" in set(got.loc[got["community_id"] == "c1", "harm_id"])
+    assert set(got["subgroup"]) == {"girls", "boys", "women"}
+
+
 # ------------------------------------------------------------------ slow Kemeny for comparison
 
 

@@ -203,6 +203,75 @@ def prepare(
     return rd
 
 
+def prepare_groups(
+    table: pd.DataFrame,
+    groups: Sequence[str],
+    *,
+    func: str,
+    ranker: str = "ranker",
+    item: str = "harm_id",
+    rank: str | None = "rank",
+    score: str | None = None,
+    session: str | None = "session_id",
+    universe_by: Sequence[str] = (),
+):
+    """:func:`prepare` of every group of ``table`` by the columns ``groups`` at once (every ranker
+    weighing 1), each over the items of its ``universe_by`` group: the same :class:`RankData` as
+    ``prepare(part, items=universe, weighting="ranker")`` on each part, with the checks done once
+    (the story ranks hundreds of small groups). Rows whose last group column is missing belong to
+    no group (as in ``groupby``) but their items count in the universe.
+
+    Yields ``(key, RankData)`` in sorted key order (``key`` a tuple of the group's values).
+    """
+    groups = list(groups)
+    value_col = score if score is not None else rank
+    check_columns(func, table, [ranker, item, value_col, *groups, *universe_by])
+    vals = pd.to_numeric(table[value_col], errors="raise").astype(float).to_numpy()
+    if score is not None:
+        if (vals < 0).any():
+            raise ValueError(f"{func}: scores in column {score!r} must be >= 0")
+        levels = -vals
+    else:
+        if (vals < 1).any():
+            raise ValueError(f"{func}: ranks in column {rank!r} must be >= 1")
+        levels = vals
+    use_session = session is not None and session in table.columns
+    key_cols = ([session] if use_session else []) + [ranker]
+    frame = table[list(dict.fromkeys([*universe_by, *groups, *key_cols, item]))].copy()
+    frame["_level"] = levels
+    frame["_universe"] = frame.groupby(list(universe_by), sort=False, dropna=False).ngroup() if universe_by else 0
+    universes = {code: _sorted_unique(list(part[item])) for code, part in frame.groupby("_universe", sort=False)}
+    frame = frame[frame[groups[-1]].notna()]
+    for key, part in frame.groupby(groups, sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        all_items = universes[part["_universe"].iloc[0]]
+        part = part[~np.isnan(part["_level"].to_numpy())]
+        if len(part) == 0:
+            raise ValueError(f"{func}: no non-missing values in column {value_col!r}")
+        if part.duplicated(key_cols + [item]).any():
+            dup = part[part.duplicated(key_cols + [item], keep=False)].head(3)
+            raise ValueError(f"{func}: a ranker lists the same {item!r} twice (first rows: "
+                             f"{dup[key_cols + [item]].to_dict('records')})")
+        item_index = {v: j for j, v in enumerate(all_items)}
+        columns = [part[c].to_numpy(dtype=object) for c in key_cols]
+        keys = list(zip(*columns)) if use_session else list(columns[0])
+        rankers = list(dict.fromkeys(keys))
+        try:
+            rankers = sorted(rankers)
+        except TypeError:
+            rankers = sorted(rankers, key=str)
+        ranker_index = {k: i for i, k in enumerate(rankers)}
+        lev = np.full((len(rankers), len(all_items)), np.nan)
+        rows = np.fromiter((ranker_index[k] for k in keys), dtype=int, count=len(keys))
+        cols = np.fromiter((item_index[v] for v in part[item].to_numpy(dtype=object)), dtype=int, count=len(keys))
+        lev[rows, cols] = part["_level"].to_numpy()
+        pos = np.vstack([midrank_positions(row) for row in lev])
+        subs = np.array([key[-1]] * len(rankers), dtype=object)
+        rd = RankData(items=all_items, rankers=rankers, pos=pos, listed=~np.isnan(lev), subgroups=subs)
+        rd.weight = np.ones(len(rankers))
+        yield key, rd
+
+
 def pairwise_to_rankings(
     pairwise: pd.DataFrame,
     *,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import methods as _methods  # noqa: F401  (registers the methods)
-from .convert import check_columns, prepare, ranker_weights, _sorted_unique
+from .convert import check_columns, prepare, prepare_groups, ranker_weights, _sorted_unique
 from .methods import fit_choice_model, positions_from_scores
 from .registry import get_method
 from ..settings import Settings, resolve_settings
@@ -277,32 +277,26 @@ def subgroup_rankings(
     df = df.copy()
     sub_col = subgroup if subgroup in df.columns else ranker
     df["_subgroup"] = df[sub_col].astype(object)
-    pieces = []
-    groups = df.groupby(by_cols, sort=True, dropna=False) if by_cols else [((), df)]
-    for key, part in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        universe = _sorted_unique(list(part[item]))
-        for sg, sub in part.groupby("_subgroup", sort=True):
-            res = aggregate(
-                sub,
-                method=method,
-                weighting="ranker",
-                ranker=ranker,
-                item=item,
-                rank=rank,
-                score=score,
-                subgroup="_subgroup",
-                session=session,
-                items=universe,
-                **options,
-            )
-            res = res.rename(columns={"position": "rank"})
-            res.insert(1, "subgroup", sg)
-            for col, val in zip(by_cols, key):
-                res.insert(0, col, val)
-            pieces.append(res.drop(columns=["weighting"]))
-    out = pd.concat(pieces, ignore_index=True)
+    m = get_method(method)
+    columns: dict[str, list] = {c: [] for c in [*by_cols, "subgroup", item, "rank", "score", "n_rankers"]}
+    # one preparation for every (by..., subgroup) group: the same arrays aggregate() would build
+    for key, rd in prepare_groups(df, [*by_cols, "_subgroup"], func=func, ranker=ranker, item=item, rank=rank,
+                                  score=score, session=session, universe_by=by_cols):
+        res = m(rd, rd.weight, **options)
+        pos = res.position if res.position is not None else positions_from_scores(res.score, m.higher_is_better)
+        pos = np.asarray(pos, dtype=int)
+        order = np.lexsort((np.arange(rd.n), pos))  # by position, then item id (as aggregate)
+        for col, val in zip([*by_cols, "subgroup"], key):
+            columns[col].extend([val] * rd.n)
+        columns[item].extend(rd.items[order])
+        columns["rank"].extend(pos[order])
+        columns["score"].extend(np.asarray(res.score, dtype=float)[order])
+        columns["n_rankers"].extend([rd.m] * rd.n)
+    out = pd.DataFrame({c: pd.Series(v, dtype=object).infer_objects() if c not in ("rank", "score", "n_rankers")
+                        else np.asarray(v, dtype=float if c == "score" else np.int64) for c, v in columns.items()})
+    out["method"] = method
     out = out[by_cols + ["subgroup", item, "rank", "score", "n_rankers", "method"]]
+    out.attrs.update({"weighting": "ranker", "higher_is_better": m.higher_is_better})
     if harms is not None and item in harms.columns and "label" in harms.columns:
         labels = harms.drop_duplicates(item).set_index(item)["label"]
         out["label"] = out[item].map(labels)
