@@ -112,6 +112,20 @@ def _session_facts(sessions: pd.DataFrame | None) -> pd.DataFrame:
     return sessions.drop_duplicates("session_id").set_index("session_id")[columns]
 
 
+def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """``values`` (indexed by unique keys) looked up for every key of ``keys``, missing where unknown
+    (unlike ``Series.map``, this works when ``values`` is empty or holds dates)."""
+    found = values[~values.index.duplicated()].reindex(keys.to_numpy())
+    found.index = keys.index
+    return found
+
+
+def _day(dates: pd.Series) -> pd.Series:
+    """The calendar day of each date: a session "2024-08-12 09:30" and an update "2024-08-12" are the
+    same day, so the update is not before the session."""
+    return dates.dt.normalize() if pd.api.types.is_datetime64_any_dtype(dates) else dates
+
+
 def _check_actions_table(actions, typed, raw, sources, scheme, problems) -> None:
     source = sources["actions"]
     sessions = _session_facts(typed.get("sessions"))
@@ -127,7 +141,8 @@ def _check_actions_table(actions, typed, raw, sources, scheme, problems) -> None
                               message=f"this session belongs to another {what}",
                               expected=f"a session of the action's {what}")
         if "due_date" in actions and "date" in facts:
-            early = actions["due_date"].notna() & facts["date"].notna() & (actions["due_date"] < facts["date"])
+            early = actions["due_date"].notna() & facts["date"].notna() \
+                & (_day(actions["due_date"]) < _day(facts["date"]))
             problems.add_rows(source, early, raw["due_date"], column="due_date",
                               message="due before the session where the action was agreed",
                               expected="a date on or after the session's date")
@@ -151,7 +166,7 @@ def _check_actions_table(actions, typed, raw, sources, scheme, problems) -> None
                       expected=f"a subgroup ({', '.join(scheme.subgroups)}), a participant_id of the same "
                                f"community, or {PLANNING_GROUP}")
     if "community_id" in actions:
-        home = proposer.map(people)
+        home = _lookup(proposer, people)
         elsewhere = is_person & home.notna() & actions["community_id"].notna() \
             & (home.astype("string") != actions["community_id"].astype("string"))
         problems.add_rows(source, elsewhere, raw["proposed_by"], column="proposed_by",
@@ -174,10 +189,10 @@ def _check_updates(updates, actions, sessions, raw, sources, problems) -> None:
     problems.add_rows(source, unknown, raw["action_id"], column="action_id", message="unknown action",
                       expected=f"an action_id listed in {where}")
     if "date" in updates and "session_id" in known and sessions is not None:
-        agreed = known["session_id"].map(_session_facts(sessions)["date"]) if "date" in sessions else None
+        agreed = _lookup(known["session_id"], _session_facts(sessions)["date"]) if "date" in sessions else None
         if agreed is not None:
-            when = updates["action_id"].map(agreed)
-            early = updates["date"].notna() & when.notna() & (updates["date"] < when)
+            when = _lookup(updates["action_id"], agreed)
+            early = updates["date"].notna() & when.notna() & (_day(updates["date"]) < _day(when))
             problems.add_rows(source, early, raw["date"], column="date",
                               message="dated before the session where the action was agreed",
                               expected="a date on or after that session's date")

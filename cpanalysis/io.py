@@ -268,7 +268,9 @@ def read_excel_tables(path: Path, limit: int | None = None) -> tuple[dict[str, p
     if problem is not None:
         return {}, {}, [problem]
     try:
-        sheets = pd.read_excel(io.BytesIO(raw), sheet_name=None, engine="openpyxl", header=None)
+        # only an empty cell is missing: "n/a", "NA" or "null" typed in a cell are values to check
+        sheets = pd.read_excel(io.BytesIO(raw), sheet_name=None, engine="openpyxl", header=None,
+                               keep_default_na=False, na_values=[""])
     except Exception as exc:  # openpyxl raises many kinds for broken files
         return {}, {}, [Problem(path.name, f"the workbook could not be opened: {exc}", expected="an .xlsx workbook")]
     frames, sources, problems = {}, {}, []

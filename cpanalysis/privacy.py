@@ -403,7 +403,7 @@ def _read(source) -> tuple[str, str, list[pd.DataFrame]]:
         suffix = path.suffix.lower()
         frames: list[pd.DataFrame] = []
         if suffix == ".xlsx":
-            sheets = pd.read_excel(path, sheet_name=None, header=0, dtype=object)
+            sheets = pd.read_excel(path, sheet_name=None, header=0, dtype=object, keep_default_na=False)
             frames = list(sheets.values())
             text = "\n".join(f.to_csv(index=False) + "\n" + ",".join(map(str, f.columns)) for f in frames)
         elif suffix == ".png":

@@ -259,6 +259,11 @@ def _check_columns(table: Table, frame: pd.DataFrame, source: Source, problems: 
     return complete
 
 
+#: Tables without which nothing can be analysed: a header without rows is a problem of its own (a
+#: file cut short after its header), not only the unknown references it causes elsewhere.
+MUST_HAVE_ROWS = ("communities", "harms", "sessions")
+
+
 def check_tables(
     frames: dict[str, pd.DataFrame], sources: dict[str, Source], scheme: SubgroupScheme, problems: ProblemList
 ) -> dict[str, pd.DataFrame]:
@@ -274,6 +279,9 @@ def check_tables(
         frames[name] = raw
         if not _check_columns(table, raw, source, problems):
             continue
+        if name in MUST_HAVE_ROWS and len(raw) == 0:
+            problems.add(Problem(source.file, "the table has its header but no rows",
+                                 expected=f"at least one row of {name}"))
         frame = raw.copy()
         for col in table.columns:
             if col.name in frame.columns:

@@ -54,8 +54,12 @@ def base_tables() -> dict[str, pd.DataFrame]:
     keep_people = set(turns.participant_id) | set(rankings.ranker)
     attendance = attendance[attendance.participant_id.isin(keep_people)
                             | attendance.groupby("session_id").cumcount().lt(3)]
-    people = set(attendance.participant_id) | set(rankings.ranker)
+    # contract v2: the action plans agreed in the kept sessions, and their follow-up
+    actions = read["actions"][read["actions"].session_id.isin(sessions_kept)]
+    people = set(attendance.participant_id) | set(rankings.ranker) | set(actions.proposed_by)
     out["participants"] = read["participants"][read["participants"].participant_id.isin(people)]
+    out["actions"] = actions
+    out["action_updates"] = read["action_updates"][read["action_updates"].action_id.isin(actions.action_id)]
     out["attendance"] = attendance
     out["turns"] = turns
     out["rankings"] = rankings
@@ -224,7 +228,9 @@ def m_blank_cell(rng, tables, case):
 
 
 def m_padded_or_cased_cell(rng, tables, case):
-    table, column = rng.choice(_columns_of_kind(tables, ("category", "id", "int", "number", "date", "bool")))
+    table, column = rng.choice([(t, c) for t, c in _columns_of_kind(tables, ("category", "id", "int", "number",
+                                                                              "date", "bool"))
+                                if (tables[t][c] != "").any()])  # a column with a cell to respell
     frame = tables[table]
     rows = [i for i in range(len(frame)) if frame.at[i, column] != ""]
     row = rng.choice(rows)
@@ -361,8 +367,8 @@ def m_parquet_physical_type(rng, tables, case):
 def m_delete_table(rng, tables, case):
     table = rng.choice(sorted(tables))
     del tables[table]
-    # population, pairwise and turns are optional and nothing refers to them.
-    case.valid = table in ("population", "pairwise", "turns")
+    # population, pairwise, turns and action_updates are optional and nothing refers to them.
+    case.valid = table in ("population", "pairwise", "turns", "action_updates")
     # A missing required table is named; a missing optional one is named in the message of what refers to it.
     case.table = table if TABLES[table].required else None
     case.mutation = f"delete table {table}"

@@ -126,3 +126,27 @@ def test_an_xlsx_dataset_with_actions_is_checked_the_same_way(tmp_path):
                for p in problems)
     assert any(p.file == "dataset.xlsx [sheet action_updates]" and p.row == "row 11" and p.column == "status"
                for p in problems)
+
+
+# --- found by the fuzzing suite once it mutated the action tables too ---------------------------
+
+def test_an_update_on_the_day_of_a_session_with_a_time_is_not_before_it(sample_path, tmp_path):
+    """C01-A001 was agreed at session C01-S009 on 2024-02-13 and marked planned that day. A session
+    time of 09:30 must not make the update (a date, no time) "dated before the session"."""
+    folder = tmp_path / "sample"
+    shutil.copytree(sample_path, folder)
+    path = folder / "sessions.csv"
+    text = path.read_text()
+    assert "C01-S009,C01,2024-02-13," in text
+    path.write_text(text.replace("C01-S009,C01,2024-02-13,", "C01-S009,C01,2024-02-13T09:30:00,"))
+    assert cpanalysis.validate(folder) == []
+
+
+def test_actions_with_a_sessions_file_cut_after_its_header_are_problems_not_a_traceback(sample_path, tmp_path):
+    folder = tmp_path / "sample"
+    shutil.copytree(sample_path, folder)
+    path = folder / "sessions.csv"
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    problems = cpanalysis.validate(folder)
+    assert ("sessions.csv", "the table has its header but no rows") in [(p.file, p.message) for p in problems]
+    assert any(p.file == "actions.csv" and p.column == "session_id" for p in problems)

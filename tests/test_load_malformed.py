@@ -361,3 +361,28 @@ def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as caught:
         cli_main(["no-such-command"])
     assert caught.value.code == 2
+
+
+# --- found by the fuzzing suite with other seeds (CPANALYSIS_FUZZ_SEED=16) -----------------------
+
+@pytest.mark.parametrize("typed", ["n/a", "NA", "null", "None"])
+def test_words_for_missing_typed_in_a_workbook_are_values_not_blanks(tiny_path, tmp_path, typed):
+    """pandas reads "n/a", "NA", "null"... in a workbook as missing by default: a category cell holding
+    one of them was accepted as blank. Only an empty cell is missing, as in CSV files."""
+    tables = {p.stem: pd.read_csv(p, dtype=str, keep_default_na=False) for p in sorted(tiny_path.glob("*.csv"))}
+    tables["turns"].loc[0, "kind"] = typed
+    with pd.ExcelWriter(tmp_path / "dataset.xlsx") as writer:
+        for name, table in tables.items():
+            table.to_excel(writer, sheet_name=name, index=False)
+    problems = _problems(tmp_path / "dataset.xlsx")
+    assert [(p.file, p.row, p.column, p.value) for p in problems] == [
+        ("dataset.xlsx [sheet turns]", "row 2", "kind", typed)]  # row 2: the first row under the header
+
+
+@pytest.mark.parametrize("table", ["communities", "harms", "sessions"])
+def test_a_required_table_with_a_header_and_no_rows_is_named(tiny_copy, table):
+    """A file cut short right after its header: the problem names it, not only the unknown references."""
+    path = tiny_copy / f"{table}.csv"
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    problems = _problems(tiny_copy)
+    assert (f"{table}.csv", "the table has its header but no rows") in [(p.file, p.message) for p in problems]
