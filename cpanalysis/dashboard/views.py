@@ -19,6 +19,7 @@ import traitlets as t
 from .community import GLOSSARY
 from .model import DashboardModel
 from .overview import COLUMNS, badge
+from .places import CODES_ONLY_LABEL
 from .settings_form import SAFE_MIN_COUNT, choices, setting_rows
 
 #: Rows of the programme table shown at once (the rest: filter, sort or export).
@@ -89,6 +90,13 @@ def panel(region: str, busy: bool, inner: str, extra_class: str = "") -> str:
             f"<span class='cp-busy-note' role='status'>Updating…</span>{inner}</section>")
 
 
+def codes_note(model: DashboardModel) -> str:
+    """The codes-only option stated on a panel (nothing when it is off)."""
+    if not model.codes_only:
+        return ""
+    return f"<p class='cp-note cp-codes-note'><b>{html.escape(model.places.words())}</b></p>"
+
+
 def bind_choice(model: DashboardModel, trait: str, options_trait: str, widget: w.Dropdown) -> None:
     """Link a drop-down to a model trait and its options to another trait (a value the options do
     not hold leaves the drop-down empty instead of raising)."""
@@ -151,7 +159,7 @@ class OverviewView(w.VBox):
         m = self.model
         items = "".join(f"<li>{html.escape(h)}</li>" for h in m.headlines)
         chart = m.overview_chart.svg if m.overview_chart is not None else ""
-        return (f"<ul class='cp-headlines'>{items}</ul>"
+        return (codes_note(m) + f"<ul class='cp-headlines'>{items}</ul>"
                 f"<p class='cp-scope'>Filters: {html.escape(m.filters.words())}. The chart and the elite-influence "
                 "readings use every cycle and the final decisions; attendances, turns and parities follow the "
                 "filters.</p>"
@@ -220,7 +228,7 @@ class CommunityView(w.VBox):
             self.body.value = panel("community", busy, "<p>No community matches the filters.</p>")
             self.evidence.value = ""
             return
-        parts = [f"<h2>{html.escape(page.title)} {badge_html(page.level)}</h2>",
+        parts = [codes_note(self.model), f"<h2>{html.escape(page.title)} {badge_html(page.level)}</h2>",
                  f"<p class='cp-scope'>{html.escape(page.scope)}</p>"]
         evidence = ""
         for section in page.sections:
@@ -254,11 +262,11 @@ class SessionView(w.VBox):
         self.tables = w.HTML()
         super().__init__([w.HTML("<p class='cp-note'>Sessions of the community chosen in the Community tab, "
                                  "within the filters.</p>"), self.picker, self.tables])
-        model.observe(self._redraw, names=["session_tables", "busy"])
+        model.observe(self._redraw, names=["session_tables", "busy", "codes_only"])
         self._redraw()
 
     def _redraw(self, change=None) -> None:
-        inner = "".join(f"<h4>{html.escape(name)}</h4>" + table_html(table)
+        inner = codes_note(self.model) + "".join(f"<h4>{html.escape(name)}</h4>" + table_html(table)
                         for name, table in self.model.session_tables.items())
         self.tables.value = panel("session", "session" in self.model.busy, inner)
 
@@ -379,10 +387,17 @@ class ExportView(w.VBox):
             buttons.append(button)
         self.links = w.HTML()
         self.links.add_class("cp-export-links")
+        self.codes_only = w.Checkbox(description=CODES_ONLY_LABEL, indent=False, layout=w.Layout(width="auto"))
+        self.codes_only.add_class("cp-codes-only")
+        t.link((model, "codes_only"), (self.codes_only, "value"))
         super().__init__([
             w.HTML("<p class='cp-note'>Exports hold the chosen community and session and the programme table, "
                    "with small counts hidden as on screen. Each file comes with a .json file saying which "
-                   "community, filters and settings it holds.</p>"),
+                   "community, filters and settings it holds, and whether names were replaced by codes.</p>"),
+            self.codes_only,
+            w.HTML("<p class='cp-note'>With the box ticked, every tab and every export names communities by "
+                   "their code and districts D01, D02... (files named by code too); untick it to see the "
+                   "names again.</p>"),
             w.HBox(buttons, layout=w.Layout(flex_flow="row wrap")), self.links])
         model.observe(self._redraw, names=["exported"])
 
