@@ -49,10 +49,17 @@ def data(planted):
     return cpanalysis.load(planted)
 
 
+@pytest.fixture(scope="module")
+def results(data):
+    """The library results, computed once for the module (each test's model reuses them)."""
+    return LibraryResults(data, cpanalysis.Settings())
+
+
 @pytest.fixture()
-def model(data, tmp_path):
+def model(data, results, tmp_path):
     m = DashboardModel(downloads=tmp_path / "downloads")
-    m.set_data(data, label="field data")
+    m.set_data(data, label="field data", results=results)
+    assert m.results is results
     return m
 
 
