@@ -53,11 +53,16 @@ def test_ticking_codes_only_replaces_names_on_screen_and_in_the_download(browser
     districts = v.page.locator(".cp-district select option").all_inner_texts()
     assert districts[0] == "All" and set(districts[1:]) == {"D01", "D02", "D03"}, districts
     v.shot("codes_only_overview")
+    v.page.locator(".cp-programme-table").scroll_into_view_if_needed()
+    v.shot("codes_only_overview_table")
 
     v.page.locator(".cp-open-community", has_text="C03").first.click()
     v.page.wait_for_function("() => document.querySelector('.cp-community h2') && "
                              "document.querySelector('.cp-community h2').innerText.trim().startsWith('C03')")
+    v.page.wait_for_function("() => document.querySelector('.cp-community-picker select').value === 'C03'")
     v.idle()
+    v.tab("Community")
+    v.page.locator(".cp-community h2").scroll_into_view_if_needed()
     title = v.page.inner_text(".cp-community h2")
     assert "Community 03" not in title
     assert "Codes only" in v.page.inner_text(".cp-community")

@@ -39,6 +39,7 @@ CSS = """
 .cp-headlines li { font-size: 16px; margin: 2px 0; }
 .cp-badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; font-weight: bold;
             border: 1px solid #333; white-space: nowrap; }
+.cp-programme-table .cp-badge { white-space: normal; overflow-wrap: normal; }  /* wraps between words in its column */
 .cp-badge-clear { background: #D55E00; color: white; }
 .cp-badge-some { background: #F0E442; color: black; }
 .cp-badge-none { background: #e8f4ee; color: black; }
