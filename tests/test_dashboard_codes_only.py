@@ -41,6 +41,10 @@ def planted(tmp_path_factory, sample_path) -> Path:
     recorded = sorted(communities["district"].unique())
     communities["district"] = communities["district"].map(dict(zip(recorded, DISTRICTS)))
     communities.to_csv(folder / "communities.csv", index=False)
+    # a column the contract does not know, naming each session's village (kept by the loader as an extra)
+    sessions = pd.read_csv(folder / "sessions.csv", dtype=str, keep_default_na=False)
+    sessions["venue"] = sessions["community_id"].map(dict(zip(communities["community_id"], VILLAGES)))
+    sessions.to_csv(folder / "sessions.csv", index=False)
     return folder
 
 
@@ -111,6 +115,7 @@ def test_the_planted_names_are_in_the_data_and_on_screen_by_default(data, model)
     assert set(model.districts[1:]) == set(DISTRICTS)
     assert model.page.title.startswith(f"{model.community_id} - Zzvillagename")
     assert set(model.overview["name"]) <= set(VILLAGES)
+    assert model.session_tables["session"]["venue"].iloc[0] in VILLAGES
     # the search finds them on screen: the codes-only checks below can fail
     assert len(_names_found(_scan(_shown(model), data))) > 0
 
@@ -124,6 +129,7 @@ def test_codes_only_shows_and_exports_no_name_and_says_so(data, model, tmp_path)
     assert model.district.startswith("D0") and model.overview["community_id"].tolist() == shown_ids
     assert set(model.overview["district"]) == {model.district} and "name" not in model.overview
     assert model.page.title == model.community_id
+    assert model.session_tables["session"]["venue"].tolist() == [model.community_id]  # the extra column too
     assert "Codes only" in model.status
     found = _names_found(_scan(_shown(model), data))
     assert found.empty, found.head(10).to_string()

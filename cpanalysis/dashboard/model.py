@@ -214,7 +214,7 @@ class DashboardModel(t.HasTraits):
         if self.data is None or self._quiet:
             return
         start = time.perf_counter()
-        before = self._places[2] if self._places is not None else place_names(self.results, change["old"])
+        before = place_names(self.results, change["old"])
         recorded = before.recorded_district(self.district) if self.district != ALL else ALL
         self.exported = []  # links to files made under the other option must not stay on offer
         self._quiet = True
@@ -351,7 +351,7 @@ class DashboardModel(t.HasTraits):
             ranked = self.results.group_rankings((sid,))
             if ranked is not None:
                 tables["rankings"] = hide_small_counts(ranked, s)
-            self.session_tables = tables
+            self.session_tables = {name: self.places.coded(table) for name, table in tables.items()}
 
     # ================================================================= export
     def charts(self) -> dict:
@@ -378,7 +378,7 @@ class DashboardModel(t.HasTraits):
                     out[f"community_{self.community_id}_{section.key}"] = section.table
         for name, table in self.session_tables.items():
             out[f"session_{self.session_id}_{name}"] = table
-        return {k: v for k, v in out.items() if v is not None}
+        return {k: self.places.coded(v) for k, v in out.items() if v is not None}
 
     def export(self, kind: str) -> list[Path]:
         """Write ``"csv"``, ``"xlsx"``, ``"charts"`` (SVG and print PNG), ``"reading"`` (text) or

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cpanalysis.privacy import codes_only_text, place_codes
+from cpanalysis.privacy import codes_only, codes_only_text, place_codes
 
 from .results import LibraryResults
 
@@ -56,6 +56,14 @@ class PlaceNames:
         if not self.codes_only or self._data is None:
             return words
         return codes_only_text(words, self._data)
+
+    def coded(self, table: pd.DataFrame | None) -> pd.DataFrame | None:
+        """Any table shown or exported with every cell that is (or holds) a community or district
+        name replaced by its code when codes only are asked for (:func:`cpanalysis.privacy.codes_only`:
+        catches a name in a column the dashboard does not know, e.g. an extra column of ``sessions``)."""
+        if table is None or not self.codes_only or self._data is None:
+            return table
+        return codes_only(table, self._data)
 
     def words(self) -> str:
         """What the option did, in words (status line, panels, export sidecars)."""
