@@ -191,3 +191,16 @@ def test_the_dashboards_codes_are_the_storys_and_the_privacy_modules():
 def test_the_option_has_an_honest_label(model):
     assert model.traits()["codes_only"].help == CODES_ONLY_LABEL
     assert "village and district names" in CODES_ONLY_LABEL and "leave the organisation" in CODES_ONLY_LABEL
+
+
+def test_a_missing_name_or_district_stays_missing():
+    # with or without codes, a blank is shown as a blank ("–"), never as the text "nan"
+    data = cpanalysis.simulate(2, seed=3)
+    results = LibraryResults(data, cpanalysis.Settings(n_perm=200, n_boot=50))
+    table = pd.DataFrame({"community_id": ["C01", "C02"], "name": [None, "Zzvillagename X"],
+                          "district": [None, data.communities["district"].iloc[1]]})
+    named = place_names(results).table(table)
+    assert named["name"].isna().tolist() == [True, False] and named["district"].isna().tolist() == [True, False]
+    coded = place_names(results, codes_only=True).table(table)
+    assert "name" not in coded and pd.isna(coded["district"].iloc[0])
+    assert coded["district"].iloc[1].startswith("D0")

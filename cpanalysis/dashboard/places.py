@@ -74,15 +74,12 @@ class PlaceNames:
 
     def table(self, table: pd.DataFrame | None) -> pd.DataFrame | None:
         """A communities-like table with ``name`` and ``district`` as shown (with codes only, the
-        ``name`` column, then a copy of ``community_id``, is left out)."""
+        ``name`` column, then a copy of ``community_id``, is left out and districts are coded)."""
         if table is None:
             return None
         out = table.copy()
-        if "name" in out and "community_id" in out:
-            if self.codes_only:
-                out = out.drop(columns="name")
-            else:
-                out["name"] = [self.community(c) for c in out["community_id"]]
+        if "name" in out and self.codes_only:
+            out = out.drop(columns="name")  # a missing name stays missing otherwise (shown as "–")
         if "district" in out:
             out["district"] = [d if pd.isna(d) else self.district(d) for d in out["district"]]
         return out
