@@ -114,11 +114,13 @@ def test_import_round_trip_keeps_names_in_the_data_folder_only(data, tmp_path, c
     _assert_clean(found[found["kind"] != "absolute path"])
 
 
-def test_dashboard_exports_name_no_staff_no_path_and_no_small_count(data, tmp_path):
+def _dashboard_exports(data, downloads: Path, *, codes_only: bool) -> list[Path]:
+    """Every community's zip bundle and the session tables of small groups, exported from the dashboard."""
     from cpanalysis.dashboard.model import DashboardModel
 
-    model = DashboardModel(downloads=tmp_path / "downloads")
+    model = DashboardModel(downloads=downloads)
     model.set_data(data, label="planted")
+    model.codes_only = codes_only
     written = []
     for community in COMMUNITIES:
         model.community_id = community
@@ -129,9 +131,20 @@ def test_dashboard_exports_name_no_staff_no_path_and_no_small_count(data, tmp_pa
         model.session_id = session
         written += model.export("csv")
     assert any(path.suffix == ".zip" for path in written)
+    return written
+
+
+def test_dashboard_exports_name_no_staff_no_path_and_no_small_count(data, tmp_path):
+    _dashboard_exports(data, tmp_path / "downloads", codes_only=False)
     # codes_only=True makes village names findings too; zip bundles are searched file by file
     found = scan_for_leaks([tmp_path / "downloads"], data, codes_only=True)
-    # the dashboard names villages (it has no codes-only option yet): finding them shows the scan read
+    # without the codes-only option the dashboard names villages: finding them shows the scan read
     # the bundles' files; nothing else may appear
     assert (found["kind"] == "place name").any()
     _assert_clean(found[found["kind"] != "place name"])
+
+
+def test_dashboard_exports_with_codes_only_name_no_place_either(data, tmp_path):
+    written = _dashboard_exports(data, tmp_path / "downloads", codes_only=True)
+    _assert_clean(scan_for_leaks([tmp_path / "downloads"], data, codes_only=True))
+    assert not [p.name for p in written if any(v.replace(" ", "_") in p.name for v in VILLAGES + DISTRICTS)]

@@ -34,7 +34,11 @@ def build_app(path: str | None = None, *, downloads: str | None = None, settings
     model = DashboardModel(downloads=downloads, settings=settings)
     view = DashboardView(model)
     target = path or default_path()
-    view.start = lambda: model.load_path(target)
+
+    def start() -> None:  # returns nothing: the notebook's last cell would print the loader's True
+        model.load_path(target)
+
+    view.start = start
     if load:
         view.start()
     else:

@@ -63,16 +63,19 @@ def _section_scope(key: str, ignores: bool, analysis: dict, filters: Filters) ->
     return filters.words()
 
 
-def community_page(results: LibraryResults, cid: str, filters: Filters, *, evidence_charts: bool = True
-                   ) -> CommunityPage:
-    """The page of one community from its story (already safe); the evidence's charts when ``evidence_charts``."""
-    analysis = results.story(None if filters.cycle == ALL else filters.cycle, filters.formats)
+def community_page(results: LibraryResults, cid: str, filters: Filters, *, evidence_charts: bool = True,
+                   codes_only: bool = False, previous: CommunityPage | None = None) -> CommunityPage:
+    """The page of one community from its story (already safe); the evidence's charts when ``evidence_charts``;
+    with ``codes_only`` the community is named by its code (the story's ``codes_only``). Charts of
+    ``previous`` drawn from the same title, alt text and data are reused, not drawn again."""
+    drawn = [s.chart for s in previous.sections] if previous is not None else []
+    analysis = results.story(None if filters.cycle == ALL else filters.cycle, filters.formats, codes_only=codes_only)
     story = community_story(results.data, cid, analysis=analysis)
     sections = []
     for part in story.sections:
         scope = _section_scope(part.key, part.ignores_filters, analysis, filters)
         sentences = list(part.sentences) + [f"Cannot show: {m}" for m in part.missing]
-        chart = _chart(part, cid, scope)
+        chart = _chart(part, cid, scope, drawn)
         table = part.table
         extra = []
         if part.key == "evidence":
@@ -84,11 +87,16 @@ def community_page(results: LibraryResults, cid: str, filters: Filters, *, evide
                          story.text())
 
 
-def _chart(part, cid: str, scope: str) -> figures.Chart | None:
+def _chart(part, cid: str, scope: str, drawn=()) -> figures.Chart | None:
     data = part.chart_data
     if data is None or len(data) == 0 or part.chart is None:
         return None
     alt = f"{part.alt} {scope}".strip()
+    key = (part.chart, cid, alt, data.to_csv())  # the title is made from the kind and cid
+    return figures.reuse_or_draw(drawn, key, lambda: _draw(part, data, cid, alt))
+
+
+def _draw(part, data, cid: str, alt: str) -> figures.Chart | None:
     if part.chart == "presence_voice":
         rows = data.rename(columns={"group": "subgroup", "voice_share": "voice_share_turns"})
         return figures.presence_voice("presence_voice", rows, f"Share present and share of speaking turns, {cid}", alt)

@@ -16,6 +16,7 @@ import cpanalysis
 from cpanalysis import Settings, settings_table
 
 from .filters import Filters
+from .places import AS_RECORDED, PlaceNames
 from .safety import hide_small_counts, without_paths
 from .settings_form import SAFE_MIN_COUNT
 
@@ -32,8 +33,9 @@ def safe_name(name: str) -> str:
 
 
 def context(*, community: str, filters: Filters, settings: Settings, source: str,
-            small_counts_choice: str = "") -> dict:
-    """What an exported file holds (written beside it as JSON)."""
+            small_counts_choice: str = "", places: PlaceNames | None = None) -> dict:
+    """What an exported file holds (written beside it as JSON), the codes-only option included
+    (``places``: how communities and districts are named; as recorded by default)."""
     if settings.min_count >= SAFE_MIN_COUNT:
         counts = f"Counts of fewer than {settings.min_count} people, and values computed from them, are hidden."
     else:
@@ -42,6 +44,8 @@ def context(*, community: str, filters: Filters, settings: Settings, source: str
                   "Do not share this file outside the team.")
     return {"community": community or "all communities", "filters": filters.as_dict(),
             "filters_in_words": filters.words(), "small_counts": counts,
+            "codes_only": bool(places is not None and places.codes_only),
+            "place_names": places.words() if places is not None else AS_RECORDED,
             "settings": settings.as_dict(),
             "settings_in_words": settings_table(settings)[["label", "value"]].to_dict("records"),
             "dataset": without_paths(source), "cpanalysis_version": cpanalysis.__version__,
@@ -102,6 +106,7 @@ def write_reading(folder: Path, text: str, ctx: dict, community: str) -> list[Pa
     """The community's story as plain text, with its context at the top."""
     path = folder / f"reading_{safe_name(community)}.txt"
     head = [f"Community: {ctx['community']}", f"Filters: {ctx['filters_in_words']}", ctx["small_counts"],
+            *([ctx["place_names"]] if ctx.get("codes_only") else []),
             "Settings: " + "; ".join(f"{r['label']} = {r['value']}" for r in ctx["settings_in_words"]), ""]
     path.write_text("\n".join(head) + text + "\n", encoding="utf-8")
     return [path, _sidecar(path, ctx, "the community's story in words")]

@@ -37,6 +37,7 @@ class Chart:
     alt: str
     draw: Callable[[], tuple[Figure, dict]] = field(repr=False)
     svg: str = field(default="", repr=False)
+    key: tuple = field(default=(), repr=False, compare=False)
 
     def __post_init__(self):
         if not self.svg:
@@ -49,6 +50,28 @@ class Chart:
         with matplotlib.rc_context(_RC):
             fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
         return buffer.getvalue()
+
+
+def reuse_or_draw(previous, key: tuple, make: Callable[[], Chart | None]) -> Chart | None:
+    """The chart of ``previous`` drawn from the same ``key`` (everything the drawing depends on:
+    kind, title, alt text, data), else ``make()``; so a change that leaves a chart as it was (the
+    codes-only option, a sort) does not draw it again.
+
+    Examples
+    --------
+    >>> calls = []
+    >>> make = lambda: calls.append(1) or Chart("c", "alt", lambda: (None, {}), svg="<svg/>")
+    >>> first = reuse_or_draw([], ("c", "alt"), make)
+    >>> reuse_or_draw([first], ("c", "alt"), make) is first, len(calls)
+    (True, 1)
+    """
+    for chart in previous:
+        if chart is not None and chart.key == key:
+            return chart
+    chart = make()
+    if chart is not None:
+        chart.key = key
+    return chart
 
 
 def figure_svg(fig: Figure, alt: str, tips: dict[str, str] | None = None) -> str:

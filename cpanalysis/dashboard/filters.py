@@ -17,6 +17,9 @@ FORMAT_WORDS = {"community_meeting": "community meetings", "small_group": "small
 class Filters:
     """The filters chosen; ``ALL`` means no filter.
 
+    ``district`` is the district as shown (its code with the codes-only option); ``recorded_district``
+    the value the data hold, when it differs (rows are selected by it, words and exports show ``district``).
+
     Examples
     --------
     >>> Filters(cycle="1", session_format="planning_group").words()
@@ -28,6 +31,12 @@ class Filters:
     district: str = ALL
     cycle: str = ALL
     session_format: str = ALL
+    recorded_district: str | None = None
+
+    @property
+    def district_value(self) -> str:
+        """The district as recorded in the data (what rows are selected by)."""
+        return self.district if self.recorded_district is None else self.recorded_district
 
     @property
     def formats(self) -> str | None:
@@ -67,7 +76,8 @@ def sessions_in(data, filters: Filters, community_id: str | None = None) -> pd.D
     if filters.session_format != ALL:
         mask &= sessions["format"].astype(str) == filters.session_format
     if filters.district != ALL and "district" in data.communities:
-        inside = data.communities.loc[data.communities["district"].astype(str) == filters.district, "community_id"]
+        inside = data.communities.loc[data.communities["district"].astype(str) == filters.district_value,
+                                      "community_id"]
         mask &= sessions["community_id"].isin(inside)
     return sessions[mask]
 

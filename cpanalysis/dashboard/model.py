@@ -27,6 +27,7 @@ from . import exports, figures
 from .community import CommunityPage, community_page
 from .filters import ALL, Filters, rows_of, sessions_in
 from .overview import COLUMNS, group_priorities, headlines, overview_table
+from .places import CODES_ONLY_LABEL, PlaceNames, place_names
 from .results import LibraryResults
 from .safety import hide_small_counts, without_paths
 from .settings_form import SAFE_MIN_COUNT, change_setting
@@ -54,6 +55,7 @@ class DashboardModel(t.HasTraits):
     settings = t.Instance(Settings, kw={})
     small_counts_confirmed = t.Bool(False, help="the user ticked 'show counts below 5 anyway'")
     evidence_open = t.Bool(False, help="the evidence panel is open (its charts are drawn only then)")
+    codes_only = t.Bool(False, help=CODES_ONLY_LABEL)
 
     # ---- outputs ------------------------------------------------------------------------------
     source = t.Unicode("")
@@ -84,6 +86,7 @@ class DashboardModel(t.HasTraits):
         self.data = None
         self.results: LibraryResults | None = None
         self._quiet = False
+        self._places: tuple | None = None
         if settings is not None:
             self.settings = settings
         self.downloads = Path(downloads or os.environ.get("CPANALYSIS_DOWNLOADS")
@@ -92,8 +95,19 @@ class DashboardModel(t.HasTraits):
             self.load_path(path)
 
     @property
+    def places(self) -> PlaceNames:
+        """Community and district names as shown (codes with ``codes_only``): every name on screen
+        or in an export comes from here (:func:`.places.place_names`)."""
+        if self._places is None or self._places[0] is not self.results or self._places[1] != self.codes_only:
+            self._places = (self.results, self.codes_only, place_names(self.results, self.codes_only))
+        return self._places[2]
+
+    @property
     def filters(self) -> Filters:
-        return Filters(self.district or ALL, self.cycle or ALL, self.session_format or ALL)
+        district = self.district or ALL
+        recorded = self.places.recorded_district(district) if district != ALL and self.results else None
+        return Filters(district, self.cycle or ALL, self.session_format or ALL,
+                       recorded_district=recorded if recorded != district else None)
 
     @contextlib.contextmanager
     def working(self, *regions: str, words: str = ""):
@@ -150,7 +164,7 @@ class DashboardModel(t.HasTraits):
 
     def _fail(self, problems: pd.DataFrame, label: str) -> None:
         self.problems = problems
-        still = f" Still showing {self.source}." if self.data is not None else ""
+        still = f" Still showing {self.places.text(self.source)}." if self.data is not None else ""
         self.status = f"Could not load {label}: {len(problems)} problem(s).{still}"
 
     def set_data(self, data, label: str = "", *, results: LibraryResults | None = None) -> None:
@@ -167,10 +181,7 @@ class DashboardModel(t.HasTraits):
                 reuse = results is not None and results.data is data and results.settings == self.settings
                 self.results = results if reuse else LibraryResults(data, self.settings)
                 self.methods = cpanalysis.ranking_methods()
-                communities = data.communities
-                districts = communities["district"].dropna().astype(str).unique().tolist() \
-                    if "district" in communities else []
-                self.districts = [ALL] + sorted(districts)
+                self.districts = self._district_choices()
                 self.cycles = [ALL] + [str(c) for c in sorted(data.sessions["cycle"].dropna().unique())]
                 self.formats = [ALL] + sorted(data.sessions["format"].dropna().astype(str).unique().tolist())
                 self.district, self.cycle, self.session_format = ALL, ALL, ALL
@@ -188,9 +199,33 @@ class DashboardModel(t.HasTraits):
             return
         shown = len(self.overview) if self.overview is not None else 0
         sessions = len(sessions_in(self.data, self.filters))
-        self.status = (f"Showing {self.source}: {shown:,} of {len(self.data.communities):,} communities, "
-                       f"{sessions:,} of {len(self.data.sessions):,} sessions. Filters: {self.filters.words()}. "
-                       f"Counts below {self.settings.min_count} hidden.")
+        self.status = (f"Showing {self.places.text(self.source)}: {shown:,} of {len(self.data.communities):,} "
+                       f"communities, {sessions:,} of {len(self.data.sessions):,} sessions. Filters: "
+                       f"{self.filters.words()}. Counts below {self.settings.min_count} hidden."
+                       + (f" {self.places.words()}" if self.codes_only else ""))
+
+    def _district_choices(self) -> list[str]:
+        return [ALL] + sorted(self.places.districts.values())
+
+    # ================================================================= codes only
+    @t.observe("codes_only")
+    def _on_codes_only(self, change) -> None:
+        """Names become codes (or back): the district filter keeps its district, the names are
+        redrawn; the measures and the charts (drawn from codes) are reused, not recomputed."""
+        if self.data is None or self._quiet:
+            return
+        start = time.perf_counter()
+        before = place_names(self.results, change["old"])
+        recorded = before.recorded_district(self.district) if self.district != ALL else ALL
+        self.exported = []  # links to files made under the other option must not stay on offer
+        self._quiet = True
+        try:
+            self.districts = self._district_choices()
+            self.district = ALL if recorded == ALL else self.places.district(recorded)
+        finally:
+            self._quiet = False
+        self._update_overview()
+        self.timings = {**self.timings, "codes_only_s": time.perf_counter() - start}
 
     # ================================================================= settings
     def change_setting(self, name: str, value) -> str:
@@ -244,18 +279,20 @@ class DashboardModel(t.HasTraits):
     def _redraw_overview(self) -> None:
         start = time.perf_counter()
         with self.working("overview"):
-            table = overview_table(self.results, self.filters)
+            table = overview_table(self.results, self.filters, self.places)
             if self.sort_by in table:
                 table = table.sort_values(self.sort_by, ascending=self.ascending, kind="stable", na_position="last")
             self.overview = table.reset_index(drop=True)
             self.headlines = headlines(self.results, self.overview, self.filters)
             shown = self.overview["community_id"].head(40)
             prio = group_priorities(self.results, shown, self.filters)
-            self.overview_chart = figures.priorities_grid(
-                "overview_priorities", prio, {c: c for c in shown},
-                "Each group's first harm: chosen by the community or not",
-                f"Chart of {len(shown)} communities by group: each group's first harm, green when the community "
-                "chose it, orange when it did not, grey when hidden or not ranked. " + " ".join(self.headlines))
+            labels = {c: c for c in shown}  # rows are named by code, with or without codes only
+            title = "Each group's first harm: chosen by the community or not"
+            alt = (f"Chart of {len(shown)} communities by group: each group's first harm, green when the community "
+                   "chose it, orange when it did not, grey when hidden or not ranked. " + " ".join(self.headlines))
+            self.overview_chart = figures.reuse_or_draw(
+                [self.overview_chart], ("overview_priorities", title, alt, prio.to_csv(), tuple(labels.items())),
+                lambda: figures.priorities_grid("overview_priorities", prio, labels, title, alt))
             self.community_ids = self.overview["community_id"].astype(str).tolist()
         self.timings = {**self.timings, "overview_s": time.perf_counter() - start}
         if self.community_id not in self.community_ids:
@@ -281,8 +318,8 @@ class DashboardModel(t.HasTraits):
         start = time.perf_counter()
         cid = self.community_id if self.community_id in self.community_ids else ""
         with self.working("community", words=f"Computing {cid}..." if cid else ""):
-            self.page = community_page(self.results, cid, self.filters, evidence_charts=self.evidence_open) \
-                if cid else None
+            self.page = community_page(self.results, cid, self.filters, evidence_charts=self.evidence_open,
+                                       codes_only=self.codes_only, previous=self.page) if cid else None
         self.timings = {**self.timings, "community_s": time.perf_counter() - start}
         sessions = sessions_in(self.data, self.filters, cid)["session_id"].astype(str).tolist() if cid else []
         self.session_ids = sessions
@@ -317,7 +354,7 @@ class DashboardModel(t.HasTraits):
             ranked = self.results.group_rankings((sid,))
             if ranked is not None:
                 tables["rankings"] = hide_small_counts(ranked, s)
-            self.session_tables = tables
+            self.session_tables = {name: self.places.coded(table) for name, table in tables.items()}
 
     # ================================================================= export
     def charts(self) -> dict:
@@ -346,7 +383,7 @@ class DashboardModel(t.HasTraits):
                     out[f"community_{self.community_id}_{section.key}"] = section.table
         for name, table in self.session_tables.items():
             out[f"session_{self.session_id}_{name}"] = table
-        return {k: v for k, v in out.items() if v is not None}
+        return {k: self.places.coded(v) for k, v in out.items() if v is not None}
 
     def export(self, kind: str) -> list[Path]:
         """Write ``"csv"``, ``"xlsx"``, ``"charts"`` (SVG and print PNG), ``"reading"`` (text) or
@@ -355,7 +392,8 @@ class DashboardModel(t.HasTraits):
         folder = self.downloads / stamp
         folder.mkdir(parents=True, exist_ok=True)
         ctx = exports.context(community=self.community_id, filters=self.filters, settings=self.settings,
-                              source=self.source, small_counts_choice="; ".join(self.choices_log))
+                              source=self.places.text(self.source), small_counts_choice="; ".join(self.choices_log),
+                              places=self.places)
         stem = f"cpanalysis-{self.community_id or 'programme'}"
         if kind in ("csv", "xlsx"):
             paths = exports.write_tables(folder, self.export_tables(), kind, ctx, self.settings, stem)

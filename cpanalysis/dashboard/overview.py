@@ -8,6 +8,7 @@ import pandas as pd
 from cpanalysis.dominance import LEVELS
 
 from .filters import ALL, Filters
+from .places import PlaceNames, place_names
 from .results import LibraryResults
 from .safety import hide_small_counts
 
@@ -94,13 +95,15 @@ def group_priorities(results: LibraryResults, communities=None, filters: Filters
     return hide_small_counts(out, results.settings)
 
 
-def overview_table(results: LibraryResults, filters: Filters) -> pd.DataFrame:
-    """One row per community in the filters (already safe); the reading ignores cycle and format."""
+def overview_table(results: LibraryResults, filters: Filters, places: PlaceNames | None = None) -> pd.DataFrame:
+    """One row per community in the filters (already safe); the reading ignores cycle and format.
+    Names and districts as ``places`` shows them (as recorded by default)."""
     data, s = results.data, results.settings
     out = data.communities[[c for c in ("community_id", "name", "district") if c in data.communities]].copy()
     out["community_id"] = out["community_id"].astype(str)
     if filters.district != ALL and "district" in out:
-        out = out[out["district"].astype(str) == filters.district]
+        out = out[out["district"].astype(str) == filters.district_value]
+    out = (places or place_names(results)).table(out)
     out = out.set_index("community_id", drop=False)
     out["reading"] = results.levels().reindex(out.index).astype(object)
     decisions = results.story()["decisions"]

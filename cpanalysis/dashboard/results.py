@@ -86,12 +86,21 @@ class LibraryResults:
         :func:`cpanalysis.reading` compute; its ``table`` is ``elite_dominance(data, settings=...)``)."""
         return self._cached("dominance", lambda: analyse(self.data, self.settings))
 
-    def story(self, cycle: str | None = None, formats: str | None = None) -> dict:
+    def story(self, cycle: str | None = None, formats: str | None = None, codes_only: bool = False) -> dict:
         """:func:`cpanalysis.story.story_analysis` for the filters (the community story's numbers:
-        the same definitions as the reports)."""
+        the same definitions as the reports), keyed on ``codes_only`` as well.
+
+        ``codes_only`` changes only the analysis's ``names`` (each community named by its id, as
+        ``story_analysis(..., codes_only=True)`` does): the codes-only analysis shares every other
+        table with the named one, so switching the option never recomputes the measures.
+        """
         cycle_value = None if cycle is None else int(cycle)
-        return self._cached(("story", cycle_value, formats), lambda: story_analysis(
+        named = self._cached(("story", cycle_value, formats), lambda: story_analysis(
             self.data, self.settings, cycle=cycle_value, formats=formats))
+        if not codes_only:
+            return named
+        return self._cached(("story", cycle_value, formats, "codes_only"),
+                            lambda: {**named, "names": {c: c for c in named["names"]}})
 
     def levels(self) -> pd.Series:
         """Each community's reading level (:func:`cpanalysis.elite_dominance`; filters never apply)."""

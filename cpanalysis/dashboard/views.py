@@ -19,6 +19,7 @@ import traitlets as t
 from .community import GLOSSARY
 from .model import DashboardModel
 from .overview import COLUMNS, badge
+from .places import CODES_ONLY_LABEL
 from .settings_form import SAFE_MIN_COUNT, choices, setting_rows
 
 #: Rows of the programme table shown at once (the rest: filter, sort or export).
@@ -38,6 +39,7 @@ CSS = """
 .cp-headlines li { font-size: 16px; margin: 2px 0; }
 .cp-badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; font-weight: bold;
             border: 1px solid #333; white-space: nowrap; }
+.cp-programme-table .cp-badge { white-space: normal; overflow-wrap: normal; }  /* wraps between words in its column */
 .cp-badge-clear { background: #D55E00; color: white; }
 .cp-badge-some { background: #F0E442; color: black; }
 .cp-badge-none { background: #e8f4ee; color: black; }
@@ -87,6 +89,13 @@ def badge_html(level) -> str:
 def panel(region: str, busy: bool, inner: str, extra_class: str = "") -> str:
     return (f"<section class='cp-panel {extra_class}' data-region='{region}' aria-busy='{str(busy).lower()}'>"
             f"<span class='cp-busy-note' role='status'>Updating…</span>{inner}</section>")
+
+
+def codes_note(model: DashboardModel) -> str:
+    """The codes-only option stated on a panel (nothing when it is off)."""
+    if not model.codes_only:
+        return ""
+    return f"<p class='cp-note cp-codes-note'><b>{html.escape(model.places.words())}</b></p>"
 
 
 def bind_choice(model: DashboardModel, trait: str, options_trait: str, widget: w.Dropdown) -> None:
@@ -151,7 +160,7 @@ class OverviewView(w.VBox):
         m = self.model
         items = "".join(f"<li>{html.escape(h)}</li>" for h in m.headlines)
         chart = m.overview_chart.svg if m.overview_chart is not None else ""
-        return (f"<ul class='cp-headlines'>{items}</ul>"
+        return (codes_note(m) + f"<ul class='cp-headlines'>{items}</ul>"
                 f"<p class='cp-scope'>Filters: {html.escape(m.filters.words())}. The chart and the elite-influence "
                 "readings use every cycle and the final decisions; attendances, turns and parities follow the "
                 "filters.</p>"
@@ -220,7 +229,7 @@ class CommunityView(w.VBox):
             self.body.value = panel("community", busy, "<p>No community matches the filters.</p>")
             self.evidence.value = ""
             return
-        parts = [f"<h2>{html.escape(page.title)} {badge_html(page.level)}</h2>",
+        parts = [codes_note(self.model), f"<h2>{html.escape(page.title)} {badge_html(page.level)}</h2>",
                  f"<p class='cp-scope'>{html.escape(page.scope)}</p>"]
         evidence = ""
         for section in page.sections:
@@ -254,12 +263,13 @@ class SessionView(w.VBox):
         self.tables = w.HTML()
         super().__init__([w.HTML("<p class='cp-note'>Sessions of the community chosen in the Community tab, "
                                  "within the filters.</p>"), self.picker, self.tables])
-        model.observe(self._redraw, names=["session_tables", "session_chart", "busy"])
+        model.observe(self._redraw, names=["session_tables", "session_chart", "busy", "codes_only"])
         self._redraw()
 
     def _redraw(self, change=None) -> None:
         chart = self.model.session_chart
-        inner = (f"<div class='cp-chart cp-chart-session'>{chart.svg}</div>" if chart is not None else "") + "".join(
+        inner = codes_note(self.model) + (
+            f"<div class='cp-chart cp-chart-session'>{chart.svg}</div>" if chart is not None else "") + "".join(
             f"<h4>{html.escape(name)}</h4>" + table_html(table) for name, table in self.model.session_tables.items())
         self.tables.value = panel("session", "session" in self.model.busy, inner)
 
@@ -383,10 +393,17 @@ class ExportView(w.VBox):
             buttons.append(button)
         self.links = w.HTML()
         self.links.add_class("cp-export-links")
+        self.codes_only = w.Checkbox(description=CODES_ONLY_LABEL, indent=False, layout=w.Layout(width="auto"))
+        self.codes_only.add_class("cp-codes-only")
+        t.link((model, "codes_only"), (self.codes_only, "value"))
         super().__init__([
             w.HTML("<p class='cp-note'>Exports hold the chosen community and session and the programme table, "
                    "with small counts hidden as on screen. Each file comes with a .json file saying which "
-                   "community, filters and settings it holds.</p>"),
+                   "community, filters and settings it holds, and whether names were replaced by codes.</p>"),
+            self.codes_only,
+            w.HTML("<p class='cp-note'>With the box ticked, every tab and every export names communities by "
+                   "their code and districts D01, D02... (files named by code too); untick it to see the "
+                   "names again.</p>"),
             w.HBox(buttons, layout=w.Layout(flex_flow="row wrap")), self.links])
         model.observe(self._redraw, names=["exported"])
 
