@@ -227,6 +227,18 @@ def test_a_community_without_actions_and_a_v1_dataset_say_no_plan_was_recorded(t
     assert not action_plan_analysis(tiny_v1, FAST)["present"]
 
 
+def test_actions_without_any_follow_up_say_where_they_stand_is_not_known(tiny):
+    tables = dict(tiny.tables)
+    tables["action_updates"] = tables["action_updates"].iloc[:0]
+    section = community_story(cpanalysis.Dataset(tables, scheme=tiny.scheme), "C01", FAST).section("actions")
+    assert "No follow-up of these actions was recorded yet, so where they stand is not known." in _text(section)
+    assert any("no follow-up recorded yet" in m for m in section.missing)
+    assert set(section.table["status"]) == {"planned (not started)"}
+    # every action is drawn as planned from the day it was agreed (C01-S009, C01-S018)
+    assert set(section.chart_data["status"]) == {"planned"} and section.chart_data["latest"].all()
+    assert section.alt.endswith("from the day each was agreed (no follow-up recorded yet).")
+
+
 @pytest.fixture(scope="module")
 def sample():
     return cpanalysis.load(cpanalysis.sample_path())

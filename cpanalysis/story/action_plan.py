@@ -123,7 +123,8 @@ def action_plan_analysis(data, settings: Settings) -> dict:
         agreed = pd.to_datetime(actions["session_id"].map(when))
     first_update = dates.groupby(updates["action_id"].astype(str)).min()
     # as first_completion: an action without a session is dated by its first update
-    agreed = agreed.fillna(actions["action_id"].astype(str).map(first_update))
+    if len(first_update):
+        agreed = agreed.fillna(pd.to_datetime(actions["action_id"].astype(str).map(first_update)))
     out["agreed"] = pd.Series(agreed.to_numpy(), index=actions["action_id"].astype(str).to_numpy())
     out["as_of"] = dates.max() if len(dates) else pd.NaT
     return out
@@ -307,7 +308,7 @@ def actions_section(plan: dict, cid: str, *, decision: dict, labels: dict, setti
     if proposers is None:
         missing.append("who proposed the actions")
     else:
-        proposers = hide_lone_cell(proposers, "n_actions", ("action_share",))
+        proposers = hide_lone_cell(proposers, "n_actions", ("action_share", "ci_low", "ci_high"))
         shown = proposers[proposers["n_actions"].map(lambda v: not is_hidden(v))]
         hidden = proposers[proposers["n_actions"].map(is_hidden)]
         shown_classes = set(shown["proposer"].astype(str))
@@ -426,8 +427,10 @@ def actions_section(plan: dict, cid: str, *, decision: dict, labels: dict, setti
         missing.append(f"{_count(left_out, 'action')} on the timeline (no date recorded)")
     if len(chart):
         listed = [f"{counts[k]} {w}" for k, w in STATUS_WORDS.items() if counts.get(k)]
+        until = (f"to {_date_words(plan['as_of'])}" if pd.notna(plan["as_of"])
+                 else "(no follow-up recorded yet)")
         alt = (f"Timeline of the {_count(chart['action_id'].nunique(), 'action')}, one row each grouped by cycle, "
-               f"coloured by status from the day each was agreed to {_date_words(plan['as_of'])}"
+               f"coloured by status from the day each was agreed {until}"
                + (": " + join(listed) if listed else "") + ".")
     else:
         alt = ""
