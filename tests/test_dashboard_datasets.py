@@ -62,7 +62,7 @@ def test_allowed_dataset_opens_and_says_what_it_cannot_show(kind, sample_path, s
     model = DashboardModel(downloads=tmp_path / "downloads")
     model.set_data(data, label=kind)
     assert model.problems is None and len(model.overview) == len(data.communities)
-    assert model.page is not None and len(model.page.sections) == 6
+    assert model.page is not None and len(model.page.sections) == 7   # with the actions section
     words = " ".join(" ".join(s.sentences) for s in model.page.sections)
     for phrase in expected_words:
         assert phrase in words, (kind, phrase)

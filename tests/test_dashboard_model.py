@@ -58,7 +58,7 @@ def test_load_fills_overview_headlines_chart_and_first_community(shared, dataset
     assert len(shared.overview) == len(dataset.communities)
     assert shared.community_id == shared.overview["community_id"].iloc[0]
     assert shared.page is not None and [s.key for s in shared.page.sections] == [
-        "decision", "voices", "priorities", "reading", "cycles", "evidence"]
+        "decision", "voices", "priorities", "actions", "reading", "cycles", "evidence"]
     assert "communities show clear signs that elites shaped the choice" in shared.headlines[0]
     assert shared.overview_chart.svg.startswith("<svg") and "aria-label=" in shared.overview_chart.svg
     assert shared.methods == cpanalysis.ranking_methods()

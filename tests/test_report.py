@@ -126,13 +126,29 @@ def test_codes_only_replaces_village_names(tmp_path, sample):
     assert "C01" in text and "Community 01" not in text and "Community 03" not in text
 
 
-def test_community_story_pdf_is_one_or_two_pages_with_the_decision_and_no_p_value_first(tmp_path):
+def _lowest_text(page) -> float:
+    """The lowest line of text on a PDF page other than the footer (in points from the bottom)."""
+    heights = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and " - page " not in text:
+            heights.append(tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    return min(heights)
+
+
+def test_community_story_pdf_is_two_pages_and_the_action_plan_with_the_decision_and_no_p_value_first(tmp_path):
     pypdf = pytest.importorskip("pypdf")
     out = tmp_path / "c03.pdf"
     assert main(["report", str(SAMPLE), "--community", "C03", "--format", "pdf", "-o", str(out),
                  "--n-perm", "200", "--n-boot", "50", "--quiet"]) == 0
     reader = pypdf.PdfReader(str(out))
-    assert 1 <= len(reader.pages) <= 2
+    # the story on two pages, then a third with the action plan (C03 has 5 actions in data/sample/actions.csv)
+    assert len(reader.pages) == 3
+    assert "C03 - Community 03: what the community agreed to do" in reader.pages[2].extract_text()
+    # nothing runs into the footer (0.35 in = 25 pt) or off the page
+    assert all(_lowest_text(page) > 30 for page in reader.pages)
     first = reader.pages[0].extract_text()
     assert "Community story: C03 - Community 03" in first
     assert "The community chose to act on: 1. Early marriage" in first   # data/sample decisions.csv, C03

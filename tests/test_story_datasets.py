@@ -62,8 +62,8 @@ def test_allowed_dataset_gives_a_story_that_says_what_it_cannot_show(tables, mak
     prog = programme_story(data, FAST)
     assert len(prog.stories) == 2 and prog.headlines
     for story in prog.stories.values():
-        assert [s.key for s in story.sections] == ["decision", "voices", "priorities", "reading", "cycles",
-                                                   "evidence"]
+        assert [s.key for s in story.sections] == ["decision", "voices", "priorities", "actions", "reading",
+                                                   "cycles", "evidence"]
         assert story.section("decision").sentences[0].startswith("The community chose")
         for section in story.sections:
             assert section.sentences

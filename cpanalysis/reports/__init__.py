@@ -3,8 +3,8 @@
 ``cpanalysis report DATA -o report.html`` writes one self-contained HTML page: a one-page programme
 summary (headlines, the community x group overview, the readings), then one section per community
 in plain words, then the words used, the settings, the version, the data fingerprint and the seed.
-``--community C03 --format pdf`` (or html) writes a one- or two-page community story for a
-feedback meeting. Every sentence, table and chart comes from :mod:`cpanalysis.story` (the same
+``--community C03 --format pdf`` (or html) writes a two-page community story for a feedback
+meeting, with a third page for the community's action plan when it has one. Every sentence, table and chart comes from :mod:`cpanalysis.story` (the same
 story the dashboard shows, with the same :class:`cpanalysis.Settings`); nothing is computed here.
 The page has no script and no external reference, so it works offline; charts are inline SVG with
 alt text. ``notebooks/report.ipynb`` shows the same page inside Jupyter.
@@ -167,7 +167,7 @@ def write_report(data, output, *, fmt: str = "html", communities=None, settings:
     """Write the programme report (no ``communities``, HTML) or community stories (HTML or PDF).
 
     With ``communities`` the file holds those communities' stories (HTML: one after the other;
-    PDF: one or two pages each).
+    PDF: two pages each, and a third with the action plan when the community has actions).
 
     Returns
     -------

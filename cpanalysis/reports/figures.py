@@ -157,6 +157,20 @@ def overview_chart(overview_table: pd.DataFrame, *, hidden_text: str) -> Figure:
     return fig
 
 
+def action_timeline(data: pd.DataFrame, *, fig: Figure | None = None, rect=None) -> Figure:
+    """The story's action timeline (one row per action, coloured by status), drawn by
+    :func:`cpanalysis.planning.plots.plot_action_timeline`, the same chart as the dashboard's."""
+    from ..planning.plots import plot_action_timeline
+
+    n = int(data["action_id"].nunique())
+    short = data["label"].astype(str).map(lambda s: s if len(s) <= 32 else s[:30].rstrip() + "...")
+    data = data.assign(label=short)
+    fig = fig or Figure(figsize=(7.4, 0.3 * n + 1.5))
+    ax = fig.add_axes(rect) if rect is not None else fig.add_subplot()
+    plot_action_timeline(data, ax=ax)
+    return fig
+
+
 # ----------------------------------------------------------------------------- SVG
 
 _SVG_STYLE = {"svg.fonttype": "none", "svg.hashsalt": "cpanalysis-report", "svg.image_inline": True}
@@ -175,6 +189,8 @@ def to_svg(fig: Figure, alt: str) -> str:
     text = re.sub(r"<!DOCTYPE[^>]*>\s*", "", text)
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
     text = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", text)
+    # path coordinates to 0.01 pt on one line: hatch patterns otherwise weigh tens of kilobytes
+    text = re.sub(r'\bd="[^"]*"', lambda m: re.sub(r"(\.\d\d)\d+", r"\1", " ".join(m.group(0).split())), text)
     alt_attr = html.escape(alt, quote=True)
     text = re.sub(r"<svg\b", f'<svg role="img" aria-label="{alt_attr}"', text, count=1)
     text = re.sub(r"(<svg[^>]*>)", rf"\1<title>{html.escape(alt)}</title>", text, count=1)

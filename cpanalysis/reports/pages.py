@@ -9,7 +9,13 @@ import pandas as pd
 
 from ..settings import settings_table
 from ..story.model import LEVEL_MEANINGS
-from . import svg
+from . import figures, svg
+
+#: Plain headings for the story tables whose columns are named for code (the actions section's).
+HEADINGS = {"action_id": "Action", "cycle": "Cycle", "harm": "Harm", "proposed_by": "Proposed by",
+            "lead": "Led by", "partners": "Partners", "resources": "Resources", "agreed": "Agreed on",
+            "due_date": "Due", "status": "Status", "status_date": "Status seen on",
+            "description": "What will be done"}
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;max-width:62rem;margin:0 auto;
@@ -66,6 +72,8 @@ def chart_svg(section, settings, voice_where: str, uid_prefix: str = "c") -> str
         if data["cycle"].nunique() < 2 or "voice_share" not in data:
             return ""
         picture = svg.cycles(data, section.alt, where=voice_where, uid=uid)
+    elif section.chart == "action_timeline":
+        picture = figures.to_svg(figures.action_timeline(data), section.alt)
     else:
         return ""
     return f"<figure>{picture}<figcaption>{esc(section.alt)}</figcaption></figure>"
@@ -83,7 +91,9 @@ def community_block(story, settings, voice_where: str, *, heading_level: int = 2
             body.append('<p class="missing">Cannot be shown with the data recorded: '
                         f"{esc('; '.join(section.missing))}.</p>")
         chart = chart_svg(section, settings, voice_where, f"c-{story.community_id}")
-        block = "".join(body) + chart + table_html(section.table)
+        table = section.table.rename(columns=HEADINGS) if section.key == "actions" and section.table is not None \
+            else section.table
+        block = "".join(body) + chart + table_html(table)
         if section.key == "evidence":
             parts.append(f'<details{" open" if evidence_open else ""} data-section="evidence"><summary>'
                          f"{esc(section.heading)}</summary>{block}</details>")

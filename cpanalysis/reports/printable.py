@@ -1,8 +1,10 @@
 """The community story as a printable PDF (matplotlib's PdfPages: no system library needed).
 
 Page 1 is for the community: what was decided, who was there and who was heard, what each group
-wanted and where it landed, the reading in plain words; no p-value. Page 2: the reading's
-sentences, change over cycles, the statistics, and the settings, version and data fingerprint.
+wanted and where it landed, the reading in plain words, and (when there is room) the first lines
+of the action plan; no p-value. Page 2: the reading's sentences, change over cycles, the
+statistics, and the settings, version and data fingerprint. Page 3, only when the community has
+actions: what it agreed to do, the timeline of the actions by status and one line per action.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from . import figures
 
 A4 = (8.27, 11.69)
 MARGIN = 0.6
+BOTTOM = 0.55  # the footer's line is at 0.35 in
 _RC = {"pdf.fonttype": 42, "font.size": 9}  # TrueType text: selectable and searchable
 
 
@@ -38,6 +41,32 @@ class _Page:
             self.fig.text(MARGIN / A4[0], self.y / A4[1], line, fontsize=size, fontweight=weight, fontstyle=style,
                           color=colour, va="bottom")
         self.y -= gap
+
+    def lines(self, text: str, size: float = 9.5, weight: str = "normal") -> int:
+        """How many lines :meth:`text` would take."""
+        chars = int((A4[0] - 2 * MARGIN) * 72 / (size * (0.6 if weight == "bold" else 0.52)))
+        return max(1, len(textwrap.wrap(text, chars, break_long_words=False)))
+
+    def room(self) -> float:
+        """Inches left above the footer."""
+        return self.y - BOTTOM
+
+    def columns(self, lines: list, *, size: float = 8.5) -> None:
+        """Lines in two columns (the statistics), top down then the second column; a line too long
+        for a column is written across the page after them, never cut."""
+        width = (A4[0] - 2 * MARGIN) / 2
+        chars = int(width * 72 / (size * 0.55)) - 2
+        short, long = [x for x in lines if len(x) <= chars], [x for x in lines if len(x) > chars]
+        half = (len(short) + 1) // 2
+        top = self.y
+        for k, line in enumerate(short):
+            column, row = divmod(k, half)
+            y = top - (row + 1) * size * 1.35 / 72
+            self.fig.text((MARGIN + column * width) / A4[0], y / A4[1], line, fontsize=size, va="bottom")
+        self.y = top - half * size * 1.35 / 72
+        for line in long:
+            self.text(line, size=size, gap=0.0)
+        self.y -= 0.06
 
     def heading(self, text: str) -> None:
         self.y -= 0.12
@@ -103,6 +132,7 @@ def _first_page(story, info: dict) -> Figure:
     page.text(story.section("reading").sentences[0], size=11, weight="bold")
     page.text("This is a reason to talk with the groups whose priorities were left out; it does not prove "
               "how the decision was made.", size=9)
+    _plan_summary(page, story)
     page.fig.text(MARGIN / A4[0], 0.35 / A4[1], f"{info['footer']} - page 1", fontsize=7, color="#555555")
     return page.fig
 
@@ -127,8 +157,7 @@ def _second_page(story, info: dict) -> Figure:
     for s in ev.sentences:
         page.text(s, size=8.5)
     if ev.table is not None:
-        for row in ev.table.itertuples(index=False):
-            page.text(f"{row[0]}: {row[1]}", size=8.5, gap=0.0)
+        page.columns([f"{row[0]}: {row[1]}" for row in ev.table.itertuples(index=False)], size=8)
     page.heading("About these numbers")
     for key in ("cpanalysis version", "Dataset", "Data fingerprint (SHA-256)", "Random seed"):
         page.text(f"{key}: {info['about'][key]}", size=8, gap=0.0)
@@ -140,8 +169,67 @@ def _second_page(story, info: dict) -> Figure:
     return page.fig
 
 
+def _plan_summary(page: _Page, story) -> None:
+    """The action plan's first sentences on page 1, as many as fit (the whole plan is on page 3)."""
+    plan = story.section("actions")
+    sentences = list(plan.sentences)
+    if plan.table is not None and len(plan.table):
+        sentences = [s for s in sentences if s.startswith(("The community itself leads", "At the last follow-up",
+                                                           "The first action", "No action"))]
+        sentences = [plan.sentences[0], *sentences]
+        more = "The whole action plan, its timeline and each action are on page 3."
+    else:
+        more = ""
+    needed = 0.47 + sum(page.lines(s, 9.5) for s in sentences[:1]) * 9.5 * 1.35 / 72
+    if page.room() < needed:
+        return
+    page.heading(plan.heading)
+    for s in [*sentences, more]:
+        if s and page.room() >= page.lines(s, 9.5) * 9.5 * 1.35 / 72 + 0.06:
+            page.text(s, size=9.5 if s != more else 8.5, style="normal" if s != more else "italic")
+
+
+def _plan_page(story, info: dict) -> Figure:
+    """Page 3: what the community agreed to do, the timeline of its actions and one line per action."""
+    page = _Page()
+    plan = story.section("actions")
+    page.text(f"{story.title}: what the community agreed to do", size=14, weight="bold")
+    for s in plan.sentences:
+        page.text(s, size=8.5, gap=0.04)
+    if plan.missing:
+        page.text("Cannot be shown with the data recorded: " + "; ".join(plan.missing) + ".", size=8,
+                  style="italic", colour="#6a3d00")
+    # one short line per action; partners, resources and due dates are in the HTML report's table
+    rows = [f"{row.action_id} (cycle {row.cycle}): {row.harm}"
+            + (f" - {row.description}" if row.description not in ("withheld", "not recorded") else "")
+            + f". Proposed by: {row.proposed_by}; led by: {row.lead}; {row.status} on {row.status_date}."
+            for row in plan.table.itertuples(index=False)]
+    line = 8 * 1.35 / 72
+    needed = sum(page.lines(r, 8) * line + 0.03 for r in rows)
+    data = plan.chart_data
+    if data is not None and len(data):
+        n = int(data["action_id"].nunique())
+        # the chart gives way to the list of actions, down to a readable minimum
+        height = min(0.24 * n + 0.9, max(1.4, page.room() - needed - 1.6))
+        page.y -= 0.35  # the legend sits above the axes
+        figures.action_timeline(data, fig=page.fig, rect=page.rect(height, left=2.35, right=0.9))
+        page.y -= 0.5
+        page.text(plan.alt, size=7.5, style="italic", colour="#333333")
+    page.heading("Each action")
+    for k, text in enumerate(rows):
+        last = k == len(rows) - 1
+        if page.room() < page.lines(text, 8) * line + (0.03 if last else line + 0.06):
+            page.text(f"... and {len(rows) - k} more: {len(rows)} actions in all; the HTML report lists every one.",
+                      size=8, style="italic")
+            break
+        page.text(text, size=8, gap=0.03)
+    page.fig.text(MARGIN / A4[0], 0.35 / A4[1], f"{info['footer']} - page 3", fontsize=7, color="#555555")
+    return page.fig
+
+
 def community_pdf(data, communities, output, settings, *, analysis: dict) -> Path:
-    """Write each community's story as two A4 pages to ``output`` (a PDF)."""
+    """Write each community's story to ``output`` (a PDF): two A4 pages, and a third with the
+    action plan when the community has actions."""
     from ..story import community_story
     from .provenance import report_info
     from .provenance import where_counted as _where
@@ -157,4 +245,6 @@ def community_pdf(data, communities, output, settings, *, analysis: dict) -> Pat
                               f"data {about['Data fingerprint (SHA-256)'][:12]}"}
             pdf.savefig(_first_page(story, info))
             pdf.savefig(_second_page(story, info))
+            if story.section("actions").table is not None and len(story.section("actions").table):
+                pdf.savefig(_plan_page(story, info))
     return output

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..settings import Settings, resolve_settings
+from .action_plan import action_plan_analysis, actions_section
 from .groups import ELITES, GROUP, GROUP_DEFINITION, group_presence, group_rankings, story_tables
 from .hiding import hide_small_counts, is_hidden
 from .model import GLOSSARY, LEVEL_MEANINGS, CommunityStory, StorySection, level_label
@@ -131,6 +132,7 @@ def story_analysis(data, settings: Settings | None = None, *, cycle=None, format
                                      for c, part in out[key].groupby("community_id", sort=False)}
     out["decisions"] = _decisions(data, out["labels"])
     out["scope"] = _scope(tables, voice_formats)
+    out["action_plan"] = action_plan_analysis(data, s)
     return out
 
 
@@ -189,8 +191,8 @@ def _scope(tables, voice_formats) -> dict:
 def community_story(data, community_id, settings: Settings | None = None, analysis: dict | None = None,
                     cycle=None, formats=None, *, codes_only: bool = False) -> CommunityStory:
     """The story of one community, plain words first: the decision, who was present and who was
-    heard, what each group wanted and where it landed, the elite-influence reading, change over
-    cycles, then the statistics.
+    heard, what each group wanted and where it landed, what the community agreed to do (its
+    action plan), the elite-influence reading, change over cycles, then the statistics.
 
     Parameters
     ----------
@@ -224,7 +226,7 @@ def community_story(data, community_id, settings: Settings | None = None, analys
     >>> data = cpanalysis.simulate(2, seed=3)
     >>> story = community_story(data, "C01", cpanalysis.Settings(n_perm=200, n_boot=50))
     >>> [s.key for s in story.sections]
-    ['decision', 'voices', 'priorities', 'reading', 'cycles', 'evidence']
+    ['decision', 'voices', 'priorities', 'actions', 'reading', 'cycles', 'evidence']
     """
     s = resolve_settings(settings)
     if analysis is None:
@@ -249,6 +251,9 @@ def community_story(data, community_id, settings: Settings | None = None, analys
         _decision_section(decision, filtered),
         _voices_section(analysis, cid, s),
         _priorities_section(ranks, tops, decision, s, analysis, cid),
+        actions_section(analysis["action_plan"] if "action_plan" in analysis else action_plan_analysis(data, s),
+                        cid, decision=decision, labels=analysis["labels"], settings=s, filtered=filtered,
+                        top_harms=tops),
         _reading_section(row, level, analysis, cid, s, filtered),
         _cycles_section(analysis, cid, decision, s),
         _evidence_section(row, s, analysis, filtered),

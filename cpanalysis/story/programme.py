@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..settings import Settings, resolve_settings
+from .action_plan import actions_headline
 from .community import FOCUS_GROUP, community_story, story_analysis
 from .groups import ELITES, GROUP_DEFINITION
 from .hiding import hide_small_counts, is_hidden
@@ -110,4 +111,8 @@ def _headlines(analysis, communities, overview, s) -> list:
             out.append(f"The elites were {pct(e['presence_share'])} of the people present at "
                        f"{' and '.join(f.replace('_', ' ') + 's' for f in analysis['voice_formats'])} and took "
                        f"{pct(e['voice_share_turns'])} of the speaking turns.")
+    plan = analysis["action_plan"] if "action_plan" in analysis else None
+    actions = actions_headline(plan, communities["community_id"]) if plan is not None else None
+    if actions:
+        out.append(actions)
     return out
