@@ -27,6 +27,9 @@ def test_no_public_function_or_class_shares_its_name_with_a_module():
 def test_subpackage_plots_are_attributes_after_importing_the_package():
     for package in ("inclusion", "rankings", "dominance"):
         assert inspect.ismodule(getattr(cpanalysis, package).plots)
+    planning = importlib.import_module("cpanalysis.planning")   # not imported by the package; plots come with it
+    assert inspect.ismodule(planning.plots)
+    assert inspect.isfunction(planning.plot_action_timeline)
     assert inspect.isfunction(cpanalysis.participation)
     assert inspect.isfunction(cpanalysis.simulate)
     assert inspect.ismodule(cpanalysis.simulation)

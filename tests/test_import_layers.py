@@ -200,7 +200,7 @@ def layer_of(module: str) -> str | None:
         return TOP
     if parts[1] in SUBPACKAGE_LAYERS:
         layer = SUBPACKAGE_LAYERS[parts[1]]
-        if layer in (MEASURES, RANKINGS, DOMINANCE) and any("plot" in part for part in parts[2:]):
+        if layer in (MEASURES, RANKINGS, DOMINANCE, PLANNING) and any("plot" in part for part in parts[2:]):
             return PLOTS
         return layer
     if len(parts) == 2:
