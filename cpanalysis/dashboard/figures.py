@@ -291,3 +291,28 @@ def library_plot(name: str, plot: Callable, args: tuple, alt: str, size=(6.0, 3.
         plot(*args, ax=ax, **kwargs)
         return fig, {}
     return Chart(name, alt, draw)
+
+
+def library_chart(name: str, plot: Callable, args: tuple, alt: str, size=(6.0, 3.6), **kwargs) -> Chart:
+    """A library plot function that takes ``ax=``, as SVG by :func:`cpanalysis.plotting.figure_to_svg`
+    (so the hover values the plot recorded with :func:`cpanalysis.plotting.hover` are kept)."""
+    from cpanalysis.plotting import figure_to_svg
+
+    def draw():
+        fig = Figure(figsize=size, layout="constrained")
+        plot(*args, ax=fig.add_subplot(), **kwargs)
+        return fig, {}
+
+    fig, _ = draw()
+    label = html.escape(alt, quote=True)
+    svg = figure_to_svg(fig, alt).replace("<svg ", f'<svg aria-label="{label}" class="cp-svg" ', 1)
+    return Chart(name, alt, draw, svg=svg)
+
+
+def action_timeline(name: str, chart_data: pd.DataFrame, title: str, alt: str) -> Chart:
+    """The actions' timeline (:func:`cpanalysis.planning.plots.plot_action_timeline`), one row per action."""
+    from cpanalysis.planning.plots import plot_action_timeline
+
+    n = chart_data["action_id"].nunique()
+    return library_chart(name, plot_action_timeline, (chart_data,), alt, size=(8.2, 1.7 + 0.34 * max(n, 1)),
+                         title=title)

@@ -23,7 +23,7 @@ import traitlets as t
 import cpanalysis
 from cpanalysis import DatasetError, Settings
 
-from . import exports, figures
+from . import action_view, exports, figures
 from .community import CommunityPage, community_page
 from .filters import ALL, Filters, rows_of, sessions_in
 from .overview import COLUMNS, group_priorities, headlines, overview_table
@@ -70,6 +70,7 @@ class DashboardModel(t.HasTraits):
     community_ids = t.List()
     session_ids = t.List()
     page = t.Any(None, help="the CommunityPage shown")
+    actions_page = t.Any(None, help="the ActionsPage shown (Actions tab: the community and the programme)")
     session_tables = t.Dict()
     setting_messages = t.Dict(help="setting name -> why the typed value was refused")
     busy = t.List(help="regions being recomputed: 'overview', 'community', 'session'")
@@ -282,6 +283,7 @@ class DashboardModel(t.HasTraits):
         with self.working("community", words=f"Computing {cid}..." if cid else ""):
             self.page = community_page(self.results, cid, self.filters, evidence_charts=self.evidence_open) \
                 if cid else None
+            self.actions_page = action_view.actions_page(self.results, cid, self.filters)
         self.timings = {**self.timings, "community_s": time.perf_counter() - start}
         sessions = sessions_in(self.data, self.filters, cid)["session_id"].astype(str).tolist() if cid else []
         self.session_ids = sessions
@@ -330,6 +332,8 @@ class DashboardModel(t.HasTraits):
                     out[section.chart.name] = section.chart
                 for chart in section.extra_charts:
                     out[chart.name] = chart
+        if self.actions_page is not None:
+            out.update(self.actions_page.charts())
         return out
 
     def export_tables(self) -> dict[str, pd.DataFrame]:
@@ -341,6 +345,8 @@ class DashboardModel(t.HasTraits):
                     out[f"community_{self.community_id}_{section.key}"] = section.table
         for name, table in self.session_tables.items():
             out[f"session_{self.session_id}_{name}"] = table
+        if self.actions_page is not None:
+            out.update(self.actions_page.tables())
         return {k: v for k, v in out.items() if v is not None}
 
     def export(self, kind: str) -> list[Path]:

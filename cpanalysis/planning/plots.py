@@ -55,6 +55,12 @@ def _check_statuses(func: str, values) -> None:
                          f"{', '.join(STATUS_ORDER)}")
 
 
+def _short(label: str, width: int = 34) -> str:
+    """A row label cut to ``width`` characters (the whole label is in the hover text), so long harm
+    names do not squeeze the timeline."""
+    return label if len(label) <= width else label[:width - 1].rstrip() + "…"
+
+
 def _status_counts(counts: dict[str, int]) -> str:
     return join_words([f"{counts[s]} {s}" for s in STATUS_ORDER if counts.get(s)]) or "none"
 
@@ -125,7 +131,7 @@ def plot_action_timeline(chart_data: pd.DataFrame, *, ax=None, title: str | None
             hover(bar, f"{row.label}: {status} from {row.start:%d %b %Y} to {row.end:%d %b %Y}{lead}")
             shown.add(status)
         ax.set_yticks(range(n))
-        ax.set_yticklabels(first["label"].astype(str).tolist())
+        ax.set_yticklabels([_short(label) for label in first["label"].astype(str)])
         ax.set_ylim(n - 0.4, -0.7)
         cycles = first["cycle"].tolist()
         for i in range(1, n):
@@ -340,7 +346,7 @@ def plot_action_leads(table: pd.DataFrame, *, ax=None, title: str | None = None,
             ax.set_title(title, pad=22, loc="left")
     said = []
     for role in roles:
-        words = "lead" if role == "lead" else "partner in"
+        words = "leads" if role == "lead" else "partners in"
         parts = [f"{_KIND_WORDS[k]} {'hidden' if np.isnan(v) else int(v)}"
                  for k, v in zip(kinds, wide[role].to_numpy(dtype=float)) if np.isnan(v) or v > 0]
         said.append(f"who {words} the actions: {join_words(parts) or 'none'}")
