@@ -14,7 +14,7 @@ from cpanalysis.dashboard import DashboardModel
 from cpanalysis.dashboard.action_view import NO_PLAN
 from cpanalysis.dashboard.filters import ALL
 from cpanalysis.dashboard.results import LibraryResults
-from cpanalysis.dashboard.views import ActionsView
+from cpanalysis.dashboard.views import ActionsView, DashboardView
 from cpanalysis.inclusion import planning_group_composition
 from cpanalysis.planning import action_follow_up, action_ownership, action_status, first_completion
 from test_actions_plots import timeline_data
@@ -46,7 +46,7 @@ def _same(got: pd.DataFrame, expected: pd.DataFrame) -> None:
 
 
 def test_programme_numbers_are_the_planning_functions_values(shared, dataset):
-    programme = shared.actions_page.programme
+    programme = shared.update_actions().programme
     _same(programme.tables["completion_by_cycle"], action_follow_up(dataset, level="programme", settings=SETTINGS))
     _same(programme.tables["first_completion_programme"],
           first_completion(dataset, level="programme", settings=SETTINGS))
@@ -65,7 +65,7 @@ def test_programme_numbers_are_the_planning_functions_values(shared, dataset):
 
 def test_community_part_shows_its_actions_statuses_and_timeline(shared, dataset):
     cid = shared.community_id
-    part = shared.actions_page.community
+    part = shared.update_actions().community
     status = action_status(dataset)
     status = status[status["community_id"] == cid]
     table = part.tables["actions"]
@@ -86,7 +86,7 @@ def test_community_part_shows_its_actions_statuses_and_timeline(shared, dataset)
 
 def test_who_leads_counts_equal_ownership_and_the_partners_column(shared, dataset):
     cid = shared.community_id
-    counts = shared.actions_page.community.tables["leads_partners"]
+    counts = shared.update_actions().community.tables["leads_partners"]
     ownership = action_ownership(dataset, settings=SETTINGS)
     ownership = ownership[(ownership["community_id"] == cid) & ownership["measure"].str.startswith("lead_")]
     leads = counts[counts["role"] == "lead"].set_index("kind")["n_actions"]
@@ -102,6 +102,7 @@ def test_who_leads_counts_equal_ownership_and_the_partners_column(shared, datase
 
 
 def test_cycle_filter_keeps_that_cycles_actions_and_says_what_ignores_it(model, dataset):
+    model.actions_open = True   # the Actions tab is open: the filters redraw it
     model.cycle = "1"
     page = model.actions_page
     status = action_status(dataset)
@@ -121,6 +122,7 @@ def test_cycle_filter_keeps_that_cycles_actions_and_says_what_ignores_it(model, 
 def test_district_filter_keeps_that_districts_communities(model, dataset):
     district = sorted(dataset.communities["district"].astype(str).unique())[0]
     inside = set(dataset.communities.loc[dataset.communities["district"].astype(str) == district, "community_id"])
+    model.actions_open = True
     model.district = district
     programme = model.actions_page.programme
     assert set(programme.tables["status_by_community"]["community_id"]) == inside
@@ -133,7 +135,7 @@ def test_district_filter_keeps_that_districts_communities(model, dataset):
 
 
 def test_planning_group_shows_shares_only_and_hides_a_community_with_a_small_group(shared, dataset):
-    table = shared.actions_page.programme.tables["planning_group"]
+    table = shared.update_actions().programme.tables["planning_group"]
     assert "n_members" not in table.columns
     raw = planning_group_composition(dataset, subgroup="elite")   # the member counts before suppression
     smallest = raw.groupby("community_id")["n_members"].min()
@@ -148,7 +150,7 @@ def test_planning_group_shows_shares_only_and_hides_a_community_with_a_small_gro
 def test_a_v1_dataset_gets_one_plain_sentence_and_no_charts(tiny_path, tmp_path):
     m = DashboardModel(downloads=tmp_path, settings=SETTINGS)
     m.set_data(cpanalysis.load(tiny_path), label="tiny")
-    assert not m.actions_page.available and m.actions_page.message == NO_PLAN
+    assert not m.update_actions().available and m.actions_page.message == NO_PLAN
     assert m.actions_page.charts() == {} and not [k for k in m.export_tables() if k.startswith("actions_")]
     view = ActionsView(m)
     assert NO_PLAN in view.body.value and "<svg" not in view.body.value
@@ -189,7 +191,7 @@ def test_descriptions_and_notes_are_shown_only_when_shareable(sample_path, share
     m = DashboardModel(downloads=tmp_path / "downloads", settings=SETTINGS)
     m.set_data(secret_data, label="secret", results=results)
     m.community_id = "C01"
-    table = m.actions_page.community.tables["actions"]
+    table = m.update_actions().community.tables["actions"]
     shareable = dict(zip(actions["action_id"], actions["shareable"].astype(str).str.lower() == "true"))
     for row in table.itertuples():
         assert row.description == ("Shareable plan text" if shareable[row.action_id] else "withheld")
@@ -202,8 +204,21 @@ def test_descriptions_and_notes_are_shown_only_when_shareable(sample_path, share
 
 
 def test_the_view_shows_words_charts_and_tables(shared):
+    shared.update_actions()
     html = ActionsView(shared).body.value
     assert "What the community agreed to do" in html and "What the communities agreed to do" in html
     assert html.count("<svg") == 4 and html.count('role="img"') == 4
     assert "Completion by the cycle the actions were agreed in" in html and "Planning groups" in html
     assert "Traceback" not in html
+
+
+def test_the_page_is_computed_only_when_the_tab_is_open_or_for_an_export(dataset, shared, tmp_path):
+    m = DashboardModel(downloads=tmp_path, settings=SETTINGS)
+    m.set_data(dataset, label="sample", results=shared.results)
+    assert m.actions_page is None   # the Actions tab was never opened
+    view = DashboardView(m)
+    view.tabs.selected_index = DashboardView.TITLES.index("Actions")
+    assert m.actions_open and "What the community agreed to do" in view.tabs.children[2].body.value
+    assert m.actions_page.community_id == m.community_id
+    m.community_id = m.community_ids[1]
+    assert m.actions_page.community_id == m.community_ids[1]

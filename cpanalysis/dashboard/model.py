@@ -54,6 +54,7 @@ class DashboardModel(t.HasTraits):
     settings = t.Instance(Settings, kw={})
     small_counts_confirmed = t.Bool(False, help="the user ticked 'show counts below 5 anyway'")
     evidence_open = t.Bool(False, help="the evidence panel is open (its charts are drawn only then)")
+    actions_open = t.Bool(False, help="the Actions tab is open (its page is computed only then, or for an export)")
 
     # ---- outputs ------------------------------------------------------------------------------
     source = t.Unicode("")
@@ -84,6 +85,7 @@ class DashboardModel(t.HasTraits):
         self.data = None
         self.results: LibraryResults | None = None
         self._quiet = False
+        self._actions_key = None
         if settings is not None:
             self.settings = settings
         self.downloads = Path(downloads or os.environ.get("CPANALYSIS_DOWNLOADS")
@@ -283,8 +285,9 @@ class DashboardModel(t.HasTraits):
         with self.working("community", words=f"Computing {cid}..." if cid else ""):
             self.page = community_page(self.results, cid, self.filters, evidence_charts=self.evidence_open) \
                 if cid else None
-            self.actions_page = action_view.actions_page(self.results, cid, self.filters)
         self.timings = {**self.timings, "community_s": time.perf_counter() - start}
+        if self.actions_open:
+            self.update_actions()
         sessions = sessions_in(self.data, self.filters, cid)["session_id"].astype(str).tolist() if cid else []
         self.session_ids = sessions
         if self.session_id not in sessions:
@@ -294,6 +297,21 @@ class DashboardModel(t.HasTraits):
             finally:
                 self._quiet = False
         self._update_session()
+
+    # ================================================================= actions (the Actions tab)
+    @t.observe("actions_open")
+    def _on_actions(self, change) -> None:
+        if self.data is not None and not self._quiet and change["new"]:
+            self.update_actions()
+
+    def update_actions(self):
+        """The Actions page of the community and filters chosen (computed again only when they changed)."""
+        key = (self.community_id if self.community_id in self.community_ids else "", self.filters, self.results)
+        if self.data is not None and self._actions_key != key:
+            with self.working("actions"):
+                self.actions_page = action_view.actions_page(self.results, key[0], self.filters)
+            self._actions_key = key
+        return self.actions_page
 
     # ================================================================= one session
     @t.observe("session_id")
@@ -332,7 +350,7 @@ class DashboardModel(t.HasTraits):
                     out[section.chart.name] = section.chart
                 for chart in section.extra_charts:
                     out[chart.name] = chart
-        if self.actions_page is not None:
+        if self.update_actions() is not None:
             out.update(self.actions_page.charts())
         return out
 
@@ -345,7 +363,7 @@ class DashboardModel(t.HasTraits):
                     out[f"community_{self.community_id}_{section.key}"] = section.table
         for name, table in self.session_tables.items():
             out[f"session_{self.session_id}_{name}"] = table
-        if self.actions_page is not None:
+        if self.update_actions() is not None:
             out.update(self.actions_page.tables())
         return {k: v for k, v in out.items() if v is not None}
 

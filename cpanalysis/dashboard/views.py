@@ -260,7 +260,7 @@ class ActionsView(w.VBox):
 
     def _redraw(self, change=None) -> None:
         page = self.model.actions_page
-        busy = "community" in self.model.busy
+        busy = bool({"community", "actions"} & set(self.model.busy))
         if page is None:
             self.body.value = panel("actions", busy, "<p>No data are loaded.</p>")
             return
@@ -448,6 +448,9 @@ class DashboardView(w.VBox):
                                     ActionsView(model), SessionView(model), SettingsView(model), DataView(model), ExportView(model)])
         for i, title in enumerate(self.TITLES):
             self.tabs.set_title(i, title)
+        actions = self.TITLES.index("Actions")  # computed only when looked at (or exported)
+        self.tabs.observe(lambda change: setattr(model, "actions_open", change["new"] == actions),
+                          names="selected_index")
         super().__init__([w.HTML(CSS + "<h2>Community planning: who was there, who was heard, who decided</h2>"),
                           self.status, self.tabs])
         self.add_class("cp-app")
