@@ -271,15 +271,22 @@ def _community_part(results: LibraryResults, cid: str, filters: Filters) -> Acti
     name = names.get(cid, cid)
     where = cid if name == cid else f"{cid} ({name})"
     as_of = as_of_date(results)
-    status = results.planning("action_status", (cid,), cycle)
-    scope = (f"Actions of {where} agreed in {_cycle_words(filters)}; statuses at {_when(as_of)}. The session-format "
-             f"filter does not apply to actions. {NOT_PEOPLE}")
     section = _story_actions(results, cid, filters)
+    whole = section is not None and section.ignores_filters and cycle is not None
+    if whole:   # the story tells the whole action plan whatever the filters: so does every part of this view
+        cycle = None
+    status = results.planning("action_status", (cid,), cycle)
+    if whole:
+        scope = (f"Actions of {where} agreed in every cycle: the community's action plan is told whole, so the cycle "
+                 f"and session-format filters do not apply here; statuses at {_when(as_of)}. {NOT_PEOPLE}")
+    else:
+        scope = (f"Actions of {where} agreed in {_cycle_words(filters)}; statuses at {_when(as_of)}. The "
+                 f"session-format filter does not apply to actions. {NOT_PEOPLE}")
     if section is not None:
         heading = section.heading
         sentences = list(section.sentences) + [f"Cannot show: {m}" for m in section.missing]
         table, chart_data, alt = section.table, section.chart_data, section.alt
-        if cycle is not None:   # the story may cover every cycle: keep the chosen one, as the scope says
+        if cycle is not None:   # the story kept every cycle: keep the chosen one, as the scope says
             table = table[table["cycle"].astype(str) == cycle] if table is not None and "cycle" in table else table
             chart_data = chart_data[chart_data["cycle"].astype(str) == cycle] \
                 if chart_data is not None and len(chart_data) else chart_data
@@ -303,13 +310,13 @@ def _community_part(results: LibraryResults, cid: str, filters: Filters) -> Acti
                                  f"What became of the actions, {where}", scope, size=(8.2, 1.7 + 0.34 * n), alt=alt))
     counts = lead_partner_counts(results, (cid,), cycle) if len(status) else pd.DataFrame()
     if len(counts):
-        leads = counts[counts["role"] == "lead"]
-        top = leads.sort_values("n_actions", ascending=False, kind="stable").head(2)
-        named = [f"{_LEAD_WORDS.get(k, k)} ({n})" for k, n in zip(top["kind"], top["n_actions"]) if n > 0]
+        leads = counts[(counts["role"] == "lead") & (counts["n_actions"] > 0)]
+        leads = leads.sort_values("n_actions", ascending=False, kind="stable")
+        named = [f"{_LEAD_WORDS.get(k, k)} {n}" for k, n in zip(leads["kind"], leads["n_actions"])]
         partners = counts[(counts["role"] == "partner") & (counts["n_actions"] > 0)]
-        sentences.append(f"Most actions are led by {join_words(named)}"
-                         + (f"; partners: {join_words([_LEAD_WORDS.get(k, k) for k in partners['kind']])}."
-                            if len(partners) else "; no partner was named."))
+        sentences.append(f"Who leads the {len(status)} action{'s' * (len(status) != 1)}: {join_words(named)}; "
+                         + (f"partners named: {join_words([_LEAD_WORDS.get(k, k) for k in partners['kind']])}."
+                            if len(partners) else "no partner was named."))
         chart = _leads_chart("actions_community_leads", counts, where, scope)
         if chart is not None:
             charts.append(chart)

@@ -208,6 +208,8 @@ def plot_actions_by_status(table: pd.DataFrame, *, ax=None, title: str | None = 
     >>> len(ax.get_yticklabels()), [t.get_text() for t in ax.get_legend().get_texts()]
     (12, ['started', 'stalled', 'done', 'dropped'])
     """
+    from matplotlib.ticker import MaxNLocator
+
     func = "plot_actions_by_status"
     wide = _counts_by_status(func, table)
     hidden = wide.pop("_hidden").to_numpy(dtype=bool)
@@ -240,6 +242,7 @@ def plot_actions_by_status(table: pd.DataFrame, *, ax=None, title: str | None = 
         ax.set_ylim(len(names) - 0.4, -0.6)
         ax.set_xlim(0, top * 1.12)
         ax.set_xlabel("number of actions (not of people)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         legend_outside(ax, ncol=5)
         if title:
             ax.set_title(title, pad=22, loc="left")
@@ -306,6 +309,8 @@ def plot_action_leads(table: pd.DataFrame, *, ax=None, title: str | None = None,
     """
     from ..plotting import MEASURE_COLOURS
 
+    from matplotlib.ticker import MaxNLocator
+
     func = "plot_action_leads"
     counts = _lead_partner_counts(func, table)
     # a kind absent from the table has no such action (0); a count given as missing was hidden (NaN)
@@ -341,6 +346,7 @@ def plot_action_leads(table: pd.DataFrame, *, ax=None, title: str | None = None,
         ax.set_ylim(len(kinds) - 0.5, -0.5)
         ax.set_xlim(0, top * 1.15)
         ax.set_xlabel("number of actions (not of people)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         legend_outside(ax, ncol=2)
         if title:
             ax.set_title(title, pad=22, loc="left")
