@@ -17,7 +17,7 @@ from test_dashboard_browser import (LOAD_TIMEOUT_MS, VIEWPORTS, _no_error_text, 
 pytestmark = pytest.mark.browser
 
 #: One colour per status (cpanalysis.planning.plots.STATUS_COLOURS): done and started must be drawn.
-DONE, STARTED = (0x00, 0x9E, 0x73), (0x00, 0x72, 0xB2)
+DONE, STARTED, DROPPED = (0x00, 0x9E, 0x73), (0x00, 0x72, 0xB2), (0x88, 0x22, 0x55)
 
 
 @pytest.fixture(scope="module", params=list(VIEWPORTS))
@@ -56,6 +56,8 @@ def _chart_is_drawn(v, name: str, words: str) -> None:
     assert v.page.locator(f".cp-chart-{name} svg title").count() > 3, name  # hover values
     colours = _colours(chart.screenshot())
     assert len(colours) > 8 and _near(colours, DONE), name                  # not blank: statuses drawn
+    # a hatched status keeps its colour (its pattern is this chart's own, even with a twin in a hidden tab)
+    assert _near(colours, DROPPED), name
 
 
 def test_the_community_part_tells_what_was_agreed_and_what_became_of_it(visit):

@@ -314,9 +314,10 @@ def _community_part(results: LibraryResults, cid: str, filters: Filters) -> Acti
         leads = leads.sort_values("n_actions", ascending=False, kind="stable")
         named = [f"{_LEAD_WORDS.get(k, k)} {n}" for k, n in zip(leads["kind"], leads["n_actions"])]
         partners = counts[(counts["role"] == "partner") & (counts["n_actions"] > 0)]
-        sentences.append(f"Who leads the {len(status)} action{'s' * (len(status) != 1)}: {join_words(named)}; "
-                         + (f"partners named: {join_words([_LEAD_WORDS.get(k, k) for k in partners['kind']])}."
-                            if len(partners) else "no partner was named."))
+        if section is None:   # the story's own paragraph says who leads
+            sentences.append(f"Who leads the {len(status)} action{'s' * (len(status) != 1)}: {join_words(named)}; "
+                             + (f"partners named: {join_words([_LEAD_WORDS.get(k, k) for k in partners['kind']])}."
+                                if len(partners) else "no partner was named."))
         chart = _leads_chart("actions_community_leads", counts, where, scope)
         if chart is not None:
             charts.append(chart)
