@@ -262,7 +262,8 @@ class ActionsView(w.VBox):
         page = self.model.actions_page
         busy = bool({"community", "actions"} & set(self.model.busy))
         if page is None:
-            self.body.value = panel("actions", busy, "<p>No data are loaded.</p>")
+            words = "No data are loaded." if self.model.data is None else "Computing the action plans…"
+            self.body.value = panel("actions", busy, f"<p>{words}</p>")
             return
         if not page.available:
             self.body.value = panel("actions", busy, f"<p class='cp-actions-none'>{html.escape(page.message)}</p>")
