@@ -37,6 +37,7 @@ def timeline_data(data, community: str) -> pd.DataFrame:
     actions = data.tables["actions"]
     actions = actions[actions["community_id"] == community]
     updates = data.tables["action_updates"].sort_values(["action_id", "date"], kind="stable")
+    labels = data.harms.set_index("harm_id")["label"]
     session_date = data.tables["sessions"].set_index("session_id")["date"]
     as_of = updates["date"].max()
     rows = []
@@ -47,7 +48,7 @@ def timeline_data(data, community: str) -> pd.DataFrame:
         periods += list(zip(own["status"], own["date"]))
         for k, (status, start) in enumerate(periods):
             end = periods[k + 1][1] if k + 1 < len(periods) else as_of
-            rows.append({"action_id": action.action_id, "label": f"{action.action_id}: {action.harm_id}",
+            rows.append({"action_id": action.action_id, "label": f"{action.action_id}: {labels[action.harm_id]}",
                          "cycle": action.cycle, "lead": action.lead, "status": status, "start": start, "end": end,
                          "latest": k == len(periods) - 1})
     return pd.DataFrame(rows)
@@ -138,8 +139,8 @@ def test_action_leads_pairs_leads_and_partners_from_a_counts_table():
     widths = [b.get_width() for b in ax.patches]
     # leads drawn first (community group 5, government 0, agency 2), then partners (1, 4, 0)
     assert widths == [5, 0, 2, 1, 4, 0]
-    assert alt_text(ax) == ("Bar chart of who lead the actions: community group 5 and agency (NGO) 2; "
-                            "who partner in the actions: community group 1 and government 4.")
+    assert alt_text(ax) == ("Bar chart of who leads the actions: community group 5 and agency (NGO) 2; "
+                            "who partners in the actions: community group 1 and government 4.")
 
 
 def test_action_leads_refuses_several_units_and_unknown_kinds(sample):

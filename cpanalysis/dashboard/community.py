@@ -109,6 +109,8 @@ def _draw(part, data, cid: str, alt: str) -> figures.Chart | None:
             return None
         rows = girls.rename(columns={"voice_share": "voice_share_turns"})
         return figures.cycle_lines("cycles", rows, f"Girls over planning cycles, {cid}", alt)
+    if part.chart == "action_timeline":
+        return figures.action_timeline("action_timeline", data, f"What became of the actions, {cid}", alt)
     return None
 
 

@@ -338,3 +338,51 @@ def library_plot(name: str, plot: Callable, args: tuple, alt: str, size=(6.0, 3.
         plot(*args, ax=ax, **kwargs)
         return fig, {}
     return Chart(name, alt, draw)
+
+
+def library_chart(name: str, plot: Callable, args: tuple, alt: str, size=(6.0, 3.6), **kwargs) -> Chart:
+    """A library plot function that takes ``ax=``, as SVG by :func:`cpanalysis.plotting.figure_to_svg`
+    (so the hover values the plot recorded with :func:`cpanalysis.plotting.hover` are kept)."""
+    from cpanalysis.plotting import figure_to_svg
+
+    def draw():
+        fig = Figure(figsize=size, layout="constrained")
+        plot(*args, ax=fig.add_subplot(), **kwargs)
+        return fig, {}
+
+    fig, _ = draw()
+    label = html.escape(alt, quote=True)
+    svg = figure_to_svg(fig, alt).replace("<svg ", f'<svg aria-label="{label}" class="cp-svg" ', 1)
+    return Chart(name, alt, draw, svg=own_ids(svg, f"cp-{name}"))
+
+
+def own_ids(svg: str, prefix: str) -> str:
+    """``svg`` with every id (and every reference to one) prefixed: matplotlib names hatch patterns and
+    clip paths by their content, so two charts on one page share ids, and a chart whose pattern is
+    defined in a hidden tab is drawn without its fill.
+
+    Examples
+    --------
+    >>> own_ids('<svg aria-labelledby="t"><title id="t"/><pattern id="h1"/><path fill="url(#h1)"/></svg>', "cp-a")
+    '<svg aria-labelledby="cp-a-t"><title id="cp-a-t"/><pattern id="cp-a-h1"/><path fill="url(#cp-a-h1)"/></svg>'
+    """
+    ids = set(re.findall(r'\sid="([^"]+)"', svg))
+
+    def ref(match):
+        return f"{match.group(1)}{prefix}-{match.group(2)}{match.group(3)}" if match.group(2) in ids \
+            else match.group(0)
+
+    svg = re.sub(r'(\sid=")([^"]+)(")', lambda m: f"{m.group(1)}{prefix}-{m.group(2)}{m.group(3)}", svg)
+    svg = re.sub(r"(url\(#)([^)]+)(\))", ref, svg)
+    svg = re.sub(r'(href="#)([^"]+)(")', ref, svg)
+    return re.sub(r'aria-labelledby="([^"]+)"', lambda m: 'aria-labelledby="' + " ".join(
+        f"{prefix}-{i}" if i in ids else i for i in m.group(1).split()) + '"', svg)
+
+
+def action_timeline(name: str, chart_data: pd.DataFrame, title: str, alt: str) -> Chart:
+    """The actions' timeline (:func:`cpanalysis.planning.plots.plot_action_timeline`), one row per action."""
+    from cpanalysis.planning.plots import plot_action_timeline
+
+    n = chart_data["action_id"].nunique()
+    return library_chart(name, plot_action_timeline, (chart_data,), alt, size=(8.2, 1.7 + 0.34 * max(n, 1)),
+                         title=title)

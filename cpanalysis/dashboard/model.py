@@ -23,7 +23,7 @@ import traitlets as t
 import cpanalysis
 from cpanalysis import DatasetError, Settings
 
-from . import exports, figures
+from . import action_view, exports, figures
 from .community import CommunityPage, community_page
 from .filters import ALL, Filters, rows_of, sessions_in
 from .overview import COLUMNS, group_priorities, headlines, overview_table
@@ -56,6 +56,7 @@ class DashboardModel(t.HasTraits):
     small_counts_confirmed = t.Bool(False, help="the user ticked 'show counts below 5 anyway'")
     evidence_open = t.Bool(False, help="the evidence panel is open (its charts are drawn only then)")
     codes_only = t.Bool(False, help=CODES_ONLY_LABEL)
+    actions_open = t.Bool(False, help="the Actions tab is open (its page is computed only then, or for an export)")
 
     # ---- outputs ------------------------------------------------------------------------------
     source = t.Unicode("")
@@ -72,6 +73,7 @@ class DashboardModel(t.HasTraits):
     community_ids = t.List()
     session_ids = t.List()
     page = t.Any(None, help="the CommunityPage shown")
+    actions_page = t.Any(None, help="the ActionsPage shown (Actions tab: the community and the programme)")
     session_tables = t.Dict()
     session_chart = t.Any(None, help="the chosen session's presence and voice by group")
     setting_messages = t.Dict(help="setting name -> why the typed value was refused")
@@ -87,6 +89,7 @@ class DashboardModel(t.HasTraits):
         self.results: LibraryResults | None = None
         self._quiet = False
         self._places: tuple | None = None
+        self._actions_key = None
         if settings is not None:
             self.settings = settings
         self.downloads = Path(downloads or os.environ.get("CPANALYSIS_DOWNLOADS")
@@ -321,6 +324,8 @@ class DashboardModel(t.HasTraits):
             self.page = community_page(self.results, cid, self.filters, evidence_charts=self.evidence_open,
                                        codes_only=self.codes_only, previous=self.page) if cid else None
         self.timings = {**self.timings, "community_s": time.perf_counter() - start}
+        if self.actions_open:
+            self.update_actions()
         sessions = sessions_in(self.data, self.filters, cid)["session_id"].astype(str).tolist() if cid else []
         self.session_ids = sessions
         if self.session_id not in sessions:
@@ -330,6 +335,23 @@ class DashboardModel(t.HasTraits):
             finally:
                 self._quiet = False
         self._update_session()
+
+    # ================================================================= actions (the Actions tab)
+    @t.observe("actions_open")
+    def _on_actions(self, change) -> None:
+        if self.data is not None and not self._quiet and change["new"]:
+            self.update_actions()
+
+    def update_actions(self):
+        """The Actions page of the community and filters chosen (computed again only when they changed)."""
+        key = (self.community_id if self.community_id in self.community_ids else "", self.filters, self.results,
+               self.codes_only)
+        if self.data is not None and self._actions_key != key:
+            with self.working("actions"):
+                self.actions_page = action_view.actions_page(self.results, key[0], self.filters,
+                                                             codes_only=self.codes_only)
+            self._actions_key = key
+        return self.actions_page
 
     # ================================================================= one session
     @t.observe("session_id")
@@ -372,6 +394,8 @@ class DashboardModel(t.HasTraits):
                     out[section.chart.name] = section.chart
                 for chart in section.extra_charts:
                     out[chart.name] = chart
+        if self.update_actions() is not None:
+            out.update(self.actions_page.charts())
         return out
 
     def export_tables(self) -> dict[str, pd.DataFrame]:
@@ -383,6 +407,8 @@ class DashboardModel(t.HasTraits):
                     out[f"community_{self.community_id}_{section.key}"] = section.table
         for name, table in self.session_tables.items():
             out[f"session_{self.session_id}_{name}"] = table
+        if self.update_actions() is not None:
+            out.update(self.actions_page.tables())
         return {k: self.places.coded(v) for k, v in out.items() if v is not None}
 
     def export(self, kind: str) -> list[Path]:

@@ -125,3 +125,34 @@ class LibraryResults:
             return None
         return self._cached(("consensus", sessions), lambda: aggregate(
             rows, settings=self.settings, **rank_columns(self.data)))
+
+    # ---- actions (contract v2): cpanalysis.planning, cached ---------------------------------------------
+    @property
+    def has_actions(self) -> bool:
+        """The dataset has an ``actions`` table (contract v2); a v1 dataset has none."""
+        return self.data.tables.get("actions") is not None
+
+    def planning(self, name: str, communities: tuple[str, ...] | None = None, cycle: str | None = None,
+                 **kwargs) -> pd.DataFrame:
+        """``cpanalysis.planning.<name>`` on the actions of ``communities`` agreed in ``cycle`` (all by default).
+
+        Only the ``actions`` table is narrowed: the updates and sessions stay whole, so "as of" dates
+        (the dataset's latest follow-up) and each community's first session do not move with the filters.
+        """
+        from cpanalysis import planning
+
+        def compute():
+            tables = dict(self.data.tables)
+            actions = tables["actions"]
+            keep = pd.Series(True, index=actions.index)
+            if communities is not None:
+                keep &= actions["community_id"].astype(str).isin(communities)
+            if cycle is not None:
+                keep &= actions["cycle"].astype(str) == str(cycle)
+            tables["actions"] = actions[keep].reset_index(drop=True)
+            if name in ("action_status", "shareable_texts"):
+                return getattr(planning, name)(tables, **kwargs)
+            return getattr(planning, name)(tables, settings=self.settings, **kwargs)
+
+        key = ("planning", name, communities, cycle, tuple(sorted(kwargs.items())))
+        return self._cached(key, compute)

@@ -16,6 +16,7 @@ import ipywidgets as w
 import pandas as pd
 import traitlets as t
 
+from .action_view import shown_tables
 from .community import GLOSSARY
 from .model import DashboardModel
 from .overview import COLUMNS, badge
@@ -252,6 +253,45 @@ class CommunityView(w.VBox):
         self.evidence.value = panel("evidence", busy, evidence)
 
 
+class ActionsView(w.VBox):
+    """What the chosen community agreed to do and what became of it, then the same for the programme."""
+
+    def __init__(self, model: DashboardModel):
+        self.model = model
+        self.picker = w.Dropdown(description="Community", layout=w.Layout(width="320px"))
+        bind_choice(model, "community_id", "community_ids", self.picker)
+        self.picker.add_class("cp-actions-picker")
+        self.body = w.HTML()
+        self.body.add_class("cp-actions")
+        super().__init__([self.picker, self.body])
+        model.observe(self._redraw, names=["actions_page", "busy"])
+        self._redraw()
+
+    def _redraw(self, change=None) -> None:
+        page = self.model.actions_page
+        busy = bool({"community", "actions"} & set(self.model.busy))
+        if page is None:
+            words = "No data are loaded." if self.model.data is None else "Computing the action plans…"
+            self.body.value = panel("actions", busy, f"<p>{words}</p>")
+            return
+        if not page.available:
+            self.body.value = panel("actions", busy, f"<p class='cp-actions-none'>{html.escape(page.message)}</p>")
+            return
+        parts = []
+        for key, part in (("community", page.community), ("programme", page.programme)):
+            if part is None:
+                parts.append(f"<div class='cp-section cp-actions-{key}'><p>No community matches the filters.</p></div>")
+                continue
+            inner = [f"<h3>{html.escape(part.heading)}</h3>", f"<p class='cp-scope'>{html.escape(part.scope)}</p>",
+                     "<ul class='cp-actions-words'>" + "".join(f"<li>{html.escape(x)}</li>" for x in part.sentences)
+                     + "</ul>"]
+            inner += [f"<div class='cp-chart cp-chart-{chart.name}'>{chart.svg}</div>" for chart in part.charts]
+            inner += [f"<h4>{html.escape(title)}</h4>" + table_html(table, max_rows=None)
+                      for title, table in shown_tables(part)]
+            parts.append(f"<div class='cp-section cp-actions-{key}'>{''.join(inner)}</div>")
+        self.body.value = panel("actions", busy, "".join(parts))
+
+
 class SessionView(w.VBox):
     """One session: attendance and turns by group, and the ranking made there (small counts hidden)."""
 
@@ -420,16 +460,19 @@ class ExportView(w.VBox):
 class DashboardView(w.VBox):
     """The whole app: a header with the status (filters included), and one tab per view."""
 
-    TITLES = ("Overview", "Community", "Session", "Settings", "Another dataset", "Export")
+    TITLES = ("Overview", "Community", "Actions", "Session", "Settings", "Another dataset", "Export")
 
     def __init__(self, model: DashboardModel):
         self.model = model
         self.status = w.HTML()
         self.status.add_class("cp-status")
         self.tabs = w.Tab(children=[OverviewView(model, self.open_community), CommunityView(model),
-                                    SessionView(model), SettingsView(model), DataView(model), ExportView(model)])
+                                    ActionsView(model), SessionView(model), SettingsView(model), DataView(model), ExportView(model)])
         for i, title in enumerate(self.TITLES):
             self.tabs.set_title(i, title)
+        actions = self.TITLES.index("Actions")  # computed only when looked at (or exported)
+        self.tabs.observe(lambda change: setattr(model, "actions_open", change["new"] == actions),
+                          names="selected_index")
         super().__init__([w.HTML(CSS + "<h2>Community planning: who was there, who was heard, who decided</h2>"),
                           self.status, self.tabs])
         self.add_class("cp-app")

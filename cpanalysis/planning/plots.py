@@ -55,6 +55,12 @@ def _check_statuses(func: str, values) -> None:
                          f"{', '.join(STATUS_ORDER)}")
 
 
+def _short(label: str, width: int = 34) -> str:
+    """A row label cut to ``width`` characters (the whole label is in the hover text), so long harm
+    names do not squeeze the timeline."""
+    return label if len(label) <= width else label[:width - 1].rstrip() + "…"
+
+
 def _status_counts(counts: dict[str, int]) -> str:
     return join_words([f"{counts[s]} {s}" for s in STATUS_ORDER if counts.get(s)]) or "none"
 
@@ -125,7 +131,7 @@ def plot_action_timeline(chart_data: pd.DataFrame, *, ax=None, title: str | None
             hover(bar, f"{row.label}: {status} from {row.start:%d %b %Y} to {row.end:%d %b %Y}{lead}")
             shown.add(status)
         ax.set_yticks(range(n))
-        ax.set_yticklabels(first["label"].astype(str).tolist())
+        ax.set_yticklabels([_short(label) for label in first["label"].astype(str)])
         ax.set_ylim(n - 0.4, -0.7)
         cycles = first["cycle"].tolist()
         for i in range(1, n):
@@ -202,6 +208,8 @@ def plot_actions_by_status(table: pd.DataFrame, *, ax=None, title: str | None = 
     >>> len(ax.get_yticklabels()), [t.get_text() for t in ax.get_legend().get_texts()]
     (12, ['started', 'stalled', 'done', 'dropped'])
     """
+    from matplotlib.ticker import MaxNLocator
+
     func = "plot_actions_by_status"
     wide = _counts_by_status(func, table)
     hidden = wide.pop("_hidden").to_numpy(dtype=bool)
@@ -234,6 +242,7 @@ def plot_actions_by_status(table: pd.DataFrame, *, ax=None, title: str | None = 
         ax.set_ylim(len(names) - 0.4, -0.6)
         ax.set_xlim(0, top * 1.12)
         ax.set_xlabel("number of actions (not of people)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         legend_outside(ax, ncol=5)
         if title:
             ax.set_title(title, pad=22, loc="left")
@@ -300,6 +309,8 @@ def plot_action_leads(table: pd.DataFrame, *, ax=None, title: str | None = None,
     """
     from ..plotting import MEASURE_COLOURS
 
+    from matplotlib.ticker import MaxNLocator
+
     func = "plot_action_leads"
     counts = _lead_partner_counts(func, table)
     # a kind absent from the table has no such action (0); a count given as missing was hidden (NaN)
@@ -335,12 +346,13 @@ def plot_action_leads(table: pd.DataFrame, *, ax=None, title: str | None = None,
         ax.set_ylim(len(kinds) - 0.5, -0.5)
         ax.set_xlim(0, top * 1.15)
         ax.set_xlabel("number of actions (not of people)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         legend_outside(ax, ncol=2)
         if title:
             ax.set_title(title, pad=22, loc="left")
     said = []
     for role in roles:
-        words = "lead" if role == "lead" else "partner in"
+        words = "leads" if role == "lead" else "partners in"
         parts = [f"{_KIND_WORDS[k]} {'hidden' if np.isnan(v) else int(v)}"
                  for k, v in zip(kinds, wide[role].to_numpy(dtype=float)) if np.isnan(v) or v > 0]
         said.append(f"who {words} the actions: {join_words(parts) or 'none'}")
