@@ -59,7 +59,8 @@ def action_status(data, *, as_of=None) -> pd.DataFrame:
     done = seen[seen["status"] == "done"].groupby("action_id")["_date"].min()
     out = actions[["action_id", "community_id", "cycle"]].reset_index(drop=True).copy()
     ids = out["action_id"]
-    out["status"] = pd.array(ids.map(last).fillna("planned").to_numpy(dtype=object), dtype="string")
+    latest = last.reindex(ids.to_numpy()).astype("string")  # an action never visited is still planned
+    out["status"] = pd.array(latest.fillna("planned").to_numpy(dtype=object), dtype="string")
     out["n_updates"] = ids.map(count).fillna(0).astype("int64")
     out["ever_stalled"] = ids.isin(stalled.index).to_numpy(dtype=bool)
     out["done_date"] = pd.to_datetime(pd.Series(done, dtype="datetime64[ns]").reindex(ids.to_numpy()).to_numpy())
