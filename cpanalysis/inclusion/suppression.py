@@ -71,7 +71,9 @@ class CountColumn:
 #: A new output with a new count of people adds its column here (tests check the outputs).
 COUNT_COLUMNS: dict[str, CountColumn] = {
     "n_attendees": CountColumn("attendances of the subgroup (person-sessions)",
-                               ("presence_share", "representation_ratio", *_PARITY), "participation",
+                               ("presence_share", "representation_ratio", *_PARITY,
+                                # often equal to n_attendees: a count hidden to protect another would show
+                                "n_attendees_individual"), "participation",
                                totals=("n_attendees_unit", "presence_share", "representation_ratio")),
     "n_attendees_unit": CountColumn("attendances of the unit", ("presence_share", "representation_ratio", *_PARITY),
                                     "participation"),
@@ -298,7 +300,7 @@ def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, count
     Notes
     -----
     Primary suppression: a count column below the threshold. Secondary: every column tied to a
-    hidden count. Complementary: someone who knows a unit's total ``T`` (from a total column, or
+    hidden count (and, for a tied count, what is tied to it). Complementary: someone who knows a unit's total ``T`` (from a total column, or
     ``n / share`` of any shown row) knows the sum ``S`` of its hidden counts; each hidden count is
     at least 1 (zeros are shown) and at most the larger of ``threshold - 1`` and the smallest shown
     positive count. The smallest shown positive counts are hidden too until no hidden count is
@@ -379,9 +381,13 @@ def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, count
                 _mark(name, total_hidden, f"complementary: the unit's total of {column} would give its hidden "
                                           f"{column} away")
 
-    for column in list(hide):
-        for dependent in tied.get(column, ()):
-            _mark(dependent, hide[column], f"computed from {column}")
+    # a tied column that is itself a count hides what is computed from it in turn
+    n_marked = -1
+    while n_marked != sum(int(m.sum()) for m in hide.values()):
+        n_marked = sum(int(m.sum()) for m in hide.values())
+        for column in list(hide):
+            for dependent in tied.get(column, ()):
+                _mark(dependent, hide[column], f"computed from {column}")
 
     out = table.copy()
     for column, mask in hide.items():
