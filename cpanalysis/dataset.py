@@ -31,7 +31,7 @@ class Dataset:
     >>> import cpanalysis
     >>> data = cpanalysis.simulate(n_communities=2, seed=1)
     >>> list(data.summary())
-    ['communities', 'sessions', 'participants', 'turns', 'rankings', 'actions', 'action_updates']
+    ['communities', 'sessions', 'participants', 'turns', 'rankings', 'actions', 'action updates']
     >>> data.participants[["participant_id", "subgroup", "status"]].columns.tolist()
     ['participant_id', 'subgroup', 'status']
     """
@@ -85,10 +85,11 @@ class Dataset:
         out["participants"] = 0 if self.participants is None else len(self.participants)
         out["turns"] = 0 if self.turns is None else len(self.turns)
         out["rankings"] = len(self.rankings)
-        # the tables of contract v2, when the data have them (v1 data keep their summary)
-        for name in ("actions", "action_updates"):
+        # the tables of contract v2, when the data have them (v1 data keep their summary); the keys
+        # are words, as the summary is printed ("82 actions, 272 action updates")
+        for name, words in (("actions", "actions"), ("action_updates", "action updates")):
             if self.tables.get(name) is not None:
-                out[name] = len(self.tables[name])
+                out[words] = len(self.tables[name])
         return out
 
     def contract_tables(self) -> dict[str, pd.DataFrame]:

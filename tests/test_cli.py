@@ -43,7 +43,7 @@ def test_validate_names_the_contract_version_of_the_data(sample_path, tiny_path,
     # the sample holds actions and their updates (contract v2); the tiny dataset has neither (v1)
     assert main(["validate", str(sample_path)]) == 0
     out = capsys.readouterr().out
-    assert "data contract v2" in out and "actions" in out and "action_updates" in out
+    assert "data contract v2" in out and "actions" in out and "action updates" in out
     assert main(["validate", str(tiny_path)]) == 0
     out = capsys.readouterr().out
     assert "data contract v1" in out and "actions" not in out
