@@ -189,8 +189,9 @@ def _complementary(values: np.ndarray, hidden: np.ndarray, unit: np.ndarray, thr
     extra = np.zeros(len(values), bool)
     total_hidden = np.zeros(len(values), bool)
     counted = ~np.isnan(values)
+    rows_of = pd.Series(np.arange(len(values))).groupby(unit).indices
     for u in np.unique(unit[hidden]):
-        rows = np.flatnonzero(unit == u)
+        rows = rows_of[u]
         mine = hidden[rows].copy()
         while True:
             shown = counted[rows] & ~mine
@@ -300,14 +301,15 @@ def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, count
     Notes
     -----
     Primary suppression: a count column below the threshold. Secondary: every column tied to a
-    hidden count (and, for a tied count, what is tied to it). Complementary: someone who knows a unit's total ``T`` (from a total column, or
-    ``n / share`` of any shown row) knows the sum ``S`` of its hidden counts; each hidden count is
-    at least 1 (zeros are shown) and at most the larger of ``threshold - 1`` and the smallest shown
-    positive count. The smallest shown positive counts are hidden too until no hidden count is
-    pinned by that (one hidden count alone always is; two hidden 1s are, as ``S = 2``). The classes
-    are taken to partition the unit, which is the safe assumption when they overlap (the sum of
-    the rows then only bounds the total). Not an optimal pattern: it may hide more than needed;
-    bounds narrower than exact values are not prevented.
+    hidden count (and, for a tied count, what is tied to it). Complementary: someone who knows a
+    unit's total ``T`` (from a total column, or ``n / share`` of any shown row) knows the sum ``S``
+    of its hidden counts; each hidden count is at least 1 (zeros are shown) and at most the larger
+    of ``threshold - 1`` and the smallest shown positive count. The smallest shown positive counts
+    are hidden too until no hidden count is pinned by that (one hidden count alone always is; two
+    hidden 1s are, as ``S = 2``). The classes are taken to partition the unit, which is the safe
+    assumption when they overlap (the sum of the rows then only bounds the total). Not an optimal
+    pattern: it may hide more than needed; bounds narrower than exact values are not prevented,
+    nor subtraction across tables (a community's rows against a programme row elsewhere).
 
     Examples
     --------
