@@ -30,10 +30,14 @@ def _run_validate(args: argparse.Namespace) -> int:
     except DatasetError as error:
         print(error.report())
         return EXIT_INVALID
+    from .contract import contract_version_of
+
     summary = data.summary()
-    print(f"{args.path}: valid ({data.file_format} files, data contract v1, subgroup scheme: {data.scheme.name})")
+    version = contract_version_of(data.tables)  # v2 when the data hold actions or their updates
+    print(f"{args.path}: valid ({data.file_format} files, data contract v{version}, "
+          f"subgroup scheme: {data.scheme.name})")
     for name, count in summary.items():
-        print(f"  {name:<13}{count:>10,}")
+        print(f"  {name:<15}{count:>10,}")
     return EXIT_OK
 
 
@@ -105,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     --------
     >>> import cpanalysis
     >>> main(["validate", str(cpanalysis.sample_path())])  # doctest: +ELLIPSIS
-    /...: valid (csv files, data contract v1, subgroup scheme: default)
+    /...: valid (csv files, data contract v2, subgroup scheme: default)
     ...
     0
     """

@@ -30,8 +30,8 @@ class Dataset:
     --------
     >>> import cpanalysis
     >>> data = cpanalysis.simulate(n_communities=2, seed=1)
-    >>> sorted(data.summary())[:3]
-    ['communities', 'participants', 'rankings']
+    >>> list(data.summary())
+    ['communities', 'sessions', 'participants', 'turns', 'rankings', 'actions', 'action updates']
     >>> data.participants[["participant_id", "subgroup", "status"]].columns.tolist()
     ['participant_id', 'subgroup', 'status']
     """
@@ -72,11 +72,24 @@ class Dataset:
         return _build(dict(tables), dict(sources), scheme or SubgroupScheme.default(), source, file_format, problems)
 
     def summary(self) -> dict[str, int]:
-        """How many communities, sessions, participants, turns and ranking rows the dataset holds."""
+        """How many communities, sessions, participants, turns and ranking rows the dataset holds,
+        and, for contract v2 data, how many actions and action updates.
+
+        Examples
+        --------
+        >>> import cpanalysis
+        >>> cpanalysis.simulate(2, seed=0).summary()["actions"] > 0
+        True
+        """
         out = {"communities": len(self.communities), "sessions": len(self.sessions)}
         out["participants"] = 0 if self.participants is None else len(self.participants)
         out["turns"] = 0 if self.turns is None else len(self.turns)
         out["rankings"] = len(self.rankings)
+        # the tables of contract v2, when the data have them (v1 data keep their summary); the keys
+        # are words, as the summary is printed ("82 actions, 272 action updates")
+        for name, words in (("actions", "actions"), ("action_updates", "action updates")):
+            if self.tables.get(name) is not None:
+                out[words] = len(self.tables[name])
         return out
 
     def contract_tables(self) -> dict[str, pd.DataFrame]:

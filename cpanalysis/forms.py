@@ -9,8 +9,9 @@ on that day. ``python -m cpanalysis.forms data/forms`` rebuilds the shipped copi
 
 The action-planning questions are kept apart from the v1 questions (:func:`action_fields`,
 :data:`ACTION_REPEATS`; :func:`followup_fields`, :data:`FOLLOWUP_REPEATS`), so that code reading
-v1 exports (:func:`session_fields`, :data:`REPEATS`) is unchanged; the importers will read them
-next (see ``docs/actions.md``).
+v1 exports (:func:`session_fields`, :data:`REPEATS`) is unchanged. The importers read both: the
+``actions`` repeat of a session export, and follow-up exports into ``action_updates``
+(:func:`cpanalysis.importers.import_exports`; see ``docs/actions.md``).
 
 The importers (:mod:`cpanalysis.importers`) read exports of this form. They take the lists of
 communities and harms (with their names, districts and the ``sensitive`` flag) from the form's

@@ -37,3 +37,14 @@ def test_console_script_reports_problems_without_traceback(broken_path):
 def test_no_command_prints_help(capsys):
     assert main([]) == 2
     assert "validate" in capsys.readouterr().out
+
+
+def test_validate_names_the_contract_version_of_the_data(sample_path, tiny_path, capsys):
+    # the sample holds actions and their updates (contract v2); the tiny dataset has neither (v1)
+    assert main(["validate", str(sample_path)]) == 0
+    out = capsys.readouterr().out
+    assert "data contract v2" in out and "actions" in out and "action updates" in out
+    assert main(["validate", str(tiny_path)]) == 0
+    out = capsys.readouterr().out
+    assert "data contract v1" in out and "actions" not in out
+    assert cpanalysis.load(sample_path).summary()["actions"] == len(cpanalysis.load(sample_path).actions)

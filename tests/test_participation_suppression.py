@@ -54,6 +54,71 @@ def test_complementary_suppression():
     assert reasons["reason"].str.startswith("complementary").sum() == 1
 
 
+def _members(counts, community="C01", classes=("elite", "general", "marginalised")):
+    counts = np.asarray(counts)
+    return pd.DataFrame({"community_id": [community] * len(counts), "subgroup": list(classes)[:len(counts)],
+                         "n_members": counts, "planning_share": counts / counts.sum()})
+
+
+def test_complementary_when_the_total_is_a_share_not_a_column():
+    # the hole measured on the sample (planning_group_inclusion by status, C01): elite 1 hidden,
+    # general 9 with share 0.9, marginalised 0. 9 / 0.9 = 10 members, so elite = 10 - 9 - 0 = 1.
+    s = suppress_small(_members([1, 9, 0]))
+    assert s["n_members"].isna().tolist() == [True, True, False]
+    assert s["planning_share"].isna().tolist() == [True, True, False]  # a zero share tells nothing
+    report = suppression_report(s)
+    assert report.loc[report["column"] == "n_members", "reason"].tolist() == [
+        "n_members = 1 (< 5)", "complementary: the unit's total can be worked out from planning_share, so one "
+        "hidden n_members alone could be recovered by subtraction"]
+    # without a column giving the total away there is nothing to subtract from
+    assert suppress_small(_members([1, 9, 0]).drop(columns="planning_share"))["n_members"].isna().tolist() == [
+        True, False, False]
+
+
+def test_complementary_hides_the_smallest_other_count_and_keeps_going_while_one_is_pinned():
+    # 2 hidden, then the smallest shown (7, the first of the two 7s) rather than 20
+    s = suppress_small(_members([2, 7, 20, 7], classes=("a", "b", "c", "d")))
+    assert s["n_members"].isna().tolist() == [True, True, False, False]
+    # two hidden 1s: their sum (2) pins both at 1, so a third count (6) is hidden as well
+    s = suppress_small(_members([1, 1, 6, 30], classes=("a", "b", "c", "d")))
+    assert s["n_members"].isna().tolist() == [True, True, True, False]
+    # two hidden counts 3 and 4 of sum 7: not pinned, nothing more hidden
+    s = suppress_small(_members([3, 4, 30], classes=("a", "b", "c")))
+    assert s["n_members"].isna().tolist() == [True, True, False]
+
+
+def test_complementary_works_unit_by_unit_with_any_class_column():
+    # proposer classes of two communities: only C1 has a hidden count, C2 is left as it is
+    t = pd.DataFrame({"community_id": ["C1", "C1", "C1", "C2", "C2"],
+                      "proposer": ["elite", "general", "group", "elite", "general"],
+                      "n_actions": [2, 6, 9, 6, 7]})
+    t["action_share"] = t["n_actions"] / t.groupby("community_id")["n_actions"].transform("sum")
+    s = suppress_small(t, counts=["n_actions"], tied={"n_actions": ("action_share",)})
+    assert s["n_actions"].isna().tolist() == [True, True, False, False, False]
+    # a table without a class column does not split into units: rows are suppressed one by one
+    flat = t.drop(columns="proposer")
+    assert suppress_small(flat, counts=["n_actions"])["n_actions"].isna().tolist() == [True] + [False] * 4
+
+
+def test_a_unit_with_nothing_else_to_hide_hides_its_total():
+    # 3 girls and no one else, and a caller that checks only the subgroups' counts: the total column
+    # (3) would give them away, and no other count can be hidden, so the total column is hidden
+    t = pd.DataFrame({"community_id": ["c1"] * 3, "subgroup": ["girls", "women", "boys"],
+                      "n_attendees": [3, 0, 0], "n_attendees_unit": [3, 3, 3]})
+    s = suppress_small(t, counts=["n_attendees"])
+    assert s["n_attendees"].isna().tolist() == [True, False, False]
+    assert s["n_attendees_unit"].isna().all()
+
+
+def test_a_count_hidden_to_protect_another_hides_what_is_tied_to_it():
+    # women's 12 attendances are hidden to protect the girls' 3; their attendances with individual
+    # data (12 as well) would show the 12 again, and their silent attendees hide with them in turn
+    t = small_table().assign(n_attendees_individual=[3, 12, 0], n_silent=[1, 6, 0], silence_rate=[1 / 3, 0.5, 0])
+    s = suppress_small(t)
+    for column in ("n_attendees", "n_attendees_individual", "n_silent", "silence_rate"):
+        assert s[column].isna().tolist() == [True, True, False], column
+
+
 def test_threshold_and_marker():
     s = suppress_small(small_table(), threshold=13, marker="<13", complementary=False)
     assert s["n_attendees"].tolist() == ["<13", "<13", 0]

@@ -12,7 +12,8 @@ import pytest
 
 import cpanalysis
 from cpanalysis.dominance.elite_voice import voice_signals
-from cpanalysis.inclusion import (COUNT_COLUMNS, TIED_COLUMNS, count_phrase, hidden_text,
+from cpanalysis.planning import action_proposers, planning_group_inclusion
+from cpanalysis.inclusion import (COUNT_COLUMNS, TIED_COLUMNS, UNIT_TOTALS, count_phrase, hidden_text,
                                   safe_table, share_phrase, suppress_small, suppression_report)
 
 # Columns of the outputs that start with n_ but count no people (harms, communities, tests, draws),
@@ -57,6 +58,8 @@ def outputs(data):
         "population": data.tables["population"],
         "aggregate": cpanalysis.aggregate(data.rankings[data.rankings["session_id"] == sid]),
         "dominance_voice_by_subgroup": voice_signals(data, settings=s)[1],
+        "planning_group_inclusion": planning_group_inclusion(data, subgroup="status", settings=s),
+        "action_proposers": action_proposers(data, by="status", settings=s),
     }
 
 
@@ -69,6 +72,9 @@ def test_every_count_column_of_every_output_is_registered(outputs):
     tied = {c for cols in TIED_COLUMNS.values() for c in cols}
     seen = {c for t in outputs.values() for c in t.columns}
     assert tied - seen == set()
+    # and so does every column declared to give a unit's total away
+    totals = {c for cols in UNIT_TOTALS.values() for c in cols}
+    assert totals - seen == set()
 
 
 def test_safe_table_takes_every_aggregate_output_and_hides_what_is_small(outputs):

@@ -34,6 +34,7 @@ _ELITE_VOICE = ("elite_presence_share", "elite_voice_share", "voice_parity", "pa
                 "uptake_ratio_ci_high")
 _POSITIONS = ("rank", "score", "position", "p_first", "position_median", "position_low", "position_high")
 _ALIGNMENT = ("distance", "alignment", "top_harm", "top_harm_priority", "first_choice_position")
+_PLANNING_INTERVALS = ("planning_ci_low", "planning_ci_high", "ratio_ci_low", "ratio_ci_high")
 
 
 @dataclass(frozen=True)
@@ -48,24 +49,38 @@ class CountColumn:
         Columns computed from it: hidden wherever the count is hidden.
     made_by : str
         Which outputs carry the column (for the reader of the registry).
+    totals : tuple of str
+        Columns that show the unit's total of this count or let it be worked out: a total column
+        (``n_attendees_unit``), or a share of that total on any row (``count / share``), or a
+        ratio of such a share to a shown reference. Where a table has one of them, one hidden
+        count of a unit could be recovered by subtraction, so :func:`suppress_small` hides more
+        (complementary suppression).
+    by_default : bool
+        Checked in every table that has the column (True), or only where a measure names it in
+        ``counts=`` (a count that is of people in one table and of things in others).
     """
 
     meaning: str
     tied: tuple[str, ...] = ()
     made_by: str = ""
+    totals: tuple[str, ...] = ()
+    by_default: bool = True
 
 
 #: Every column of the library's outputs that counts people, with the columns computed from it.
 #: A new output with a new count of people adds its column here (tests check the outputs).
 COUNT_COLUMNS: dict[str, CountColumn] = {
     "n_attendees": CountColumn("attendances of the subgroup (person-sessions)",
-                               ("presence_share", "representation_ratio", *_PARITY), "participation"),
+                               ("presence_share", "representation_ratio", *_PARITY,
+                                # often equal to n_attendees: a count hidden to protect another would show
+                                "n_attendees_individual"), "participation",
+                               totals=("n_attendees_unit", "presence_share", "representation_ratio")),
     "n_attendees_unit": CountColumn("attendances of the unit", ("presence_share", "representation_ratio", *_PARITY),
                                     "participation"),
     "n_turns": CountColumn("speaking turns (of a few people when small)",
                            ("voice_share_turns", "n_turns_timed", "seconds", "voice_share_time", *_PARITY,
                             "n_interruptions_recorded", "n_interrupted", "interruptions_per_turn"),
-                           "participation, elite_dominance"),
+                           "participation, elite_dominance", totals=("n_turns_unit", "voice_share_turns")),
     "n_turns_unit": CountColumn("speaking turns of the unit", ("voice_share_turns", "voice_share_time", *_PARITY),
                                 "participation"),
     "n_attendees_individual": CountColumn("attendances with individual data", ("n_silent", "silence_rate"),
@@ -75,11 +90,17 @@ COUNT_COLUMNS: dict[str, CountColumn] = {
                                ("proposal_share", "n_harms_proposed", "n_harms_adopted", "uptake",
                                 "elite_proposal_share", "proposal_parity", "proposal_ratio_adjusted",
                                 "proposal_ratio_ci_low", "proposal_ratio_ci_high"),
-                               "participation, elite_dominance"),
+                               "participation, elite_dominance", totals=("proposal_share",)),
     "n_interrupted": CountColumn("turns that were interrupted", ("interruptions_per_turn",), "participation"),
     "n_members": CountColumn("members of a planning group, or rankers of a unit",
-                             ("planning_share", "ratio_to_meeting", "ratio_to_population", *_ALIGNMENT),
-                             "planning_group_composition, decision_alignment"),
+                             ("planning_share", "ratio_to_meeting", "ratio_to_population", *_PLANNING_INTERVALS,
+                              *_ALIGNMENT),
+                             "planning_group_composition, planning_group_inclusion, decision_alignment",
+                             totals=("planning_share", "ratio_to_meeting", "ratio_to_population",
+                                     *_PLANNING_INTERVALS)),
+    "n_actions": CountColumn("agreed actions credited to a proposer class (of a few people when small)",
+                             ("action_share", "ci_low", "ci_high"), "action_proposers",
+                             totals=("action_share", "ci_low", "ci_high"), by_default=False),
     "n_individuals": CountColumn("people present with individual data",
                                  ("n_speakers", "total", "gini", "gini_sample", "top_share", "top_k", "theil",
                                   "theil_between", "theil_within", "p_between"), "speaking_concentration"),
@@ -96,16 +117,19 @@ COUNT_COLUMNS: dict[str, CountColumn] = {
                                                                  "uptake_ratio_ci_low", "uptake_ratio_ci_high"),
                              "elite_dominance"),
     "n_people": CountColumn("distinct people of a subgroup present", ("presence_share", "voice_share"),
-                            "dominance voice tables"),
+                            "dominance voice tables", totals=("presence_share",)),
     "count": CountColumn("people counted (population, head counts)", (), "population, attendance_counts"),
 }
 
 #: Which columns are computed from which count column (a hidden count hides them too); read from
-#: :data:`COUNT_COLUMNS`.
-TIED_COLUMNS: dict[str, tuple[str, ...]] = {name: c.tied for name, c in COUNT_COLUMNS.items()}
+#: :data:`COUNT_COLUMNS` (the counts checked in every table that has them).
+TIED_COLUMNS: dict[str, tuple[str, ...]] = {name: c.tied for name, c in COUNT_COLUMNS.items() if c.by_default}
 
-#: Count columns whose unit total is shown in another column (used for complementary suppression).
-UNIT_TOTALS: dict[str, str] = {"n_attendees": "n_attendees_unit", "n_turns": "n_turns_unit"}
+#: For each count column, the columns that show its unit's total or let it be worked out (a total
+#: column, a share of the total, a ratio of that share, an interval of it); read from :data:`COUNT_COLUMNS`.
+#: Where a table has any of them, :func:`suppress_small` makes sure no hidden count of a unit can be
+#: recovered by subtraction (complementary suppression).
+UNIT_TOTALS: dict[str, tuple[str, ...]] = {name: c.totals for name, c in COUNT_COLUMNS.items() if c.totals}
 
 #: Columns that carry a group's ranking of the harms: one person's answers when the group is one
 #: person, so :func:`safe_table` refuses a table that has them without a count of the people behind them.
@@ -117,10 +141,70 @@ _PERSON_KEYS = ("participant_id",)
 _ITEM_COLUMNS = ("harm_id", "item", "label", "unit")
 
 
+#: Columns that name the class of a row (a subgroup, a proposer class, a class of speakers): the
+#: columns before it key the unit whose total the classes share.
+_CLASS_COLUMNS = ("subgroup", "proposer", "speaker")
+
+
+def _class_column(table: pd.DataFrame) -> str | None:
+    return next((c for c in _CLASS_COLUMNS if c in table.columns), None)
+
+
 def _key_columns(table: pd.DataFrame) -> list[str]:
-    if "subgroup" not in table.columns:
+    name = _class_column(table)
+    if name is None:
         return []
-    return list(table.columns[: table.columns.get_loc("subgroup")])
+    return list(table.columns[: table.columns.get_loc(name)])
+
+
+def _determined(hidden: np.ndarray, visible: np.ndarray, threshold: int, low: int) -> bool:
+    """Whether someone who knows the unit's total can work out a hidden count of it exactly.
+
+    They know the sum of the hidden counts (total minus the shown ones) and that each is at least
+    ``low`` (1, as a zero is shown) and at most the larger of ``threshold - 1`` (a small count) and
+    the smallest shown positive count (a count hidden to protect another is the smallest other one).
+    With ``k`` hidden counts of sum ``S`` within ``[low, high]``, one is pinned exactly when
+    ``k == 1``, ``S == k * low`` or ``S == k * high``.
+    """
+    k = hidden.size
+    if k == 0:
+        return False
+    if k == 1:
+        return True
+    shown = visible[visible > 0]
+    high = max(threshold - 1, shown.min()) if shown.size else np.inf
+    total = hidden.sum()
+    return bool(total == k * low or total == k * high)
+
+
+def _complementary(values: np.ndarray, hidden: np.ndarray, unit: np.ndarray, threshold: int,
+                   low: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cells to hide so that no hidden count of a unit can be recovered from the unit's total.
+
+    In each unit with a hidden count, the smallest shown positive count is hidden as well (the first
+    one in row order among equals), again and again, until no hidden count is pinned
+    (:func:`_determined`). A unit where every positive count is hidden and one still is pinned has
+    its total hidden instead (the second array: rows of such units).
+    """
+    extra = np.zeros(len(values), bool)
+    total_hidden = np.zeros(len(values), bool)
+    counted = ~np.isnan(values)
+    rows_of = pd.Series(np.arange(len(values))).groupby(unit).indices
+    for u in np.unique(unit[hidden]):
+        rows = rows_of[u]
+        mine = hidden[rows].copy()
+        while True:
+            shown = counted[rows] & ~mine
+            if not _determined(values[rows][mine & counted[rows]], values[rows][shown], threshold, low):
+                break
+            candidates = np.flatnonzero(shown & (values[rows] > 0))
+            if not candidates.size:
+                total_hidden[rows] = True
+                break
+            pick = candidates[np.argmin(values[rows][candidates])]
+            mine[pick] = True
+            extra[rows[pick]] = True
+    return extra, total_hidden
 
 
 def _as_columns(counts, func: str) -> list[str] | None:
@@ -195,9 +279,12 @@ def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, count
         Also hide zeros. Off by default: "nobody of this subgroup came" is the finding the
         measures exist to show, and a zero does not single anyone out.
     complementary : bool, default True
-        When exactly one subgroup's count is hidden in a unit whose total is shown
-        (:data:`UNIT_TOTALS`), also hide the smallest other non-zero count of that unit, so the
-        hidden one cannot be recovered by subtraction.
+        Where the table shows a unit's total or lets it be worked out (:data:`UNIT_TOTALS`: a
+        total column, a share of the total, a ratio or interval of that share), also hide the
+        smallest other positive counts of that unit until no hidden count can be recovered by
+        subtraction (or, when none is left, the columns that give the total away). Units are the
+        rows sharing the columns before the class column (``subgroup``, ``proposer`` or
+        ``speaker``); a table without a class column is not a partition of units and is left as is.
     settings : Settings, optional
         Analysis defaults (:class:`cpanalysis.Settings`); ``min_count`` is the threshold.
     allow_small_counts : bool, default ``settings.allow_small_counts`` (False)
@@ -214,9 +301,15 @@ def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, count
     Notes
     -----
     Primary suppression: a count column below the threshold. Secondary: every column tied to a
-    hidden count. Complementary suppression is done only for the unit totals listed in
-    :data:`UNIT_TOTALS` (one pass, not an optimal pattern); shares of other subgroups can still
-    narrow a hidden value down, so published tables should show counts or shares, not both.
+    hidden count (and, for a tied count, what is tied to it). Complementary: someone who knows a
+    unit's total ``T`` (from a total column, or ``n / share`` of any shown row) knows the sum ``S``
+    of its hidden counts; each hidden count is at least 1 (zeros are shown) and at most the larger
+    of ``threshold - 1`` and the smallest shown positive count. The smallest shown positive counts
+    are hidden too until no hidden count is pinned by that (one hidden count alone always is; two
+    hidden 1s are, as ``S = 2``). The classes are taken to partition the unit, which is the safe
+    assumption when they overlap (the sum of the rows then only bounds the total). Not an optimal
+    pattern: it may hide more than needed; bounds narrower than exact values are not prevented,
+    nor subtraction across tables (a community's rows against a programme row elsewhere).
 
     Examples
     --------
@@ -233,6 +326,14 @@ def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, count
     1    girls  presence_share  computed from n_attendees
     >>> suppress_small(pd.DataFrame({"count": [2, 40]}))["count"].tolist()
     [<NA>, 40]
+
+    With the shares shown, the planning group's total is 9 / 0.9 = 10, so a lone hidden elite
+    count would be 10 - 9 - 0 = 1: the general count is hidden too.
+
+    >>> g = pd.DataFrame({"community_id": ["C01"] * 3, "subgroup": ["elite", "general", "marginalised"],
+    ...                   "n_members": [1, 9, 0], "planning_share": [0.1, 0.9, 0.0]})
+    >>> suppress_small(g)[["n_members", "planning_share"]].to_numpy().tolist()
+    [[<NA>, <NA>], [<NA>, <NA>], [0, 0.0]]
     """
     counts = _as_columns(counts, "suppress_small")
     _check("suppress_small", table, counts or [], table="table")
@@ -240,7 +341,8 @@ def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, count
     threshold = s.min_count
     tied = dict(TIED_COLUMNS if tied is None else tied)
     if counts is None:
-        counts = [c for c in tied if c in table.columns]
+        counts = [c for c in tied if c in table.columns
+                  and (c not in COUNT_COLUMNS or COUNT_COLUMNS[c].by_default)]
     hide = {}  # column -> boolean mask
     rec_rows: list[np.ndarray] = []
     rec_columns: list[np.ndarray] = []
@@ -266,29 +368,28 @@ def suppress_small(table: pd.DataFrame, threshold: int = FROM_SETTINGS, *, count
         _mark(column, small, lambda pos, c=column, v=values: f"{c} = {v[pos]:g} (< {threshold})")
 
     keys = _key_columns(table)
-    if complementary:
-        for column, total in UNIT_TOTALS.items():
-            if column not in hide or total not in table.columns or hide.get(total, np.zeros(1, bool)).all():
+    if complementary and _class_column(table) is not None:
+        unit = table.groupby(keys, sort=False, dropna=False).ngroup().to_numpy() if keys \
+            else np.zeros(len(table), np.int64)
+        for column in counts:
+            derive = [c for c in UNIT_TOTALS.get(column, ()) if c in table.columns]
+            if column not in hide or not derive:
                 continue
             values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-            unit = table.groupby(keys, sort=False, dropna=False).ngroup().to_numpy() if keys \
-                else np.zeros(len(table), np.int64)
-            hidden_per_unit = np.bincount(unit, weights=hide[column], minlength=unit.max() + 1 if len(unit) else 0)
-            single = hidden_per_unit[unit] == 1
-            candidate = single & ~hide[column] & (values > 0)
-            if not candidate.any():
-                continue
-            rank_value = np.where(candidate, values, np.inf)
-            frame = pd.DataFrame({"unit": unit, "v": rank_value})
-            smallest = frame.groupby("unit")["v"].transform("min").to_numpy()
-            first = frame.assign(ok=(rank_value == smallest) & candidate).groupby("unit")["ok"].cumsum().to_numpy()
-            extra = candidate & (rank_value == smallest) & (first == 1)
-            _mark(column, extra, f"complementary: the only other hidden {column} of its unit could be "
-                                 f"recovered from {total}")
+            extra, total_hidden = _complementary(values, hide[column], unit, threshold, 0 if suppress_zero else 1)
+            _mark(column, extra, f"complementary: the unit's total can be worked out from {', '.join(derive)}, "
+                                 f"so one hidden {column} alone could be recovered by subtraction")
+            for name in derive:
+                _mark(name, total_hidden, f"complementary: the unit's total of {column} would give its hidden "
+                                          f"{column} away")
 
-    for column in list(hide):
-        for dependent in tied.get(column, ()):
-            _mark(dependent, hide[column], f"computed from {column}")
+    # a tied column that is itself a count hides what is computed from it in turn
+    n_marked = -1
+    while n_marked != sum(int(m.sum()) for m in hide.values()):
+        n_marked = sum(int(m.sum()) for m in hide.values())
+        for column in list(hide):
+            for dependent in tied.get(column, ()):
+                _mark(dependent, hide[column], f"computed from {column}")
 
     out = table.copy()
     for column, mask in hide.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..inclusion.suppression import suppress_small
+from ..inclusion.suppression import COUNT_COLUMNS, suppress_small
 from ..settings import Settings, resolve_settings
 from ._common import (bootstrap_sums, check_columns, check_level, divide, people_table, proposer_classes, quantiles,
                       table_of, units_of)
@@ -60,11 +60,11 @@ def action_proposers(data, *, by: str = "subgroup", level: str = "community",
     >>> from cpanalysis.planning import action_proposers
     >>> data = cpanalysis.load(cpanalysis.sample_path())
     >>> table = action_proposers(data, by="status", level="programme", settings=cpanalysis.Settings(n_boot=200))
-    >>> table[["proposer", "n_actions", "action_share"]]
+    >>> table[["proposer", "n_actions", "action_share"]]  # 26 / 0.317 = 82 actions: "group" hidden too
              proposer  n_actions  action_share
     0           elite         26      0.317073
     1         general         20      0.243902
-    2           group         12      0.146341
+    2           group       <NA>          <NA>
     3    marginalised       <NA>          <NA>
     4  planning_group         23      0.280488
     """
@@ -90,7 +90,8 @@ def action_proposers(data, *, by: str = "subgroup", level: str = "community",
     out = pd.DataFrame(rows, columns=["community_id", "proposer", "n_actions", "action_share", "ci_low", "ci_high"])
     if level != "programme":
         out = out[out["n_actions"] > 0].reset_index(drop=True)
-    return suppress_small(out, counts=["n_actions"], tied={"n_actions": ("action_share", "ci_low", "ci_high")},
+    # n_actions counts people's proposals here (not in the ownership or follow-up tables): named explicitly
+    return suppress_small(out, counts=["n_actions"], tied={"n_actions": COUNT_COLUMNS["n_actions"].tied},
                           settings=settings)
 
 

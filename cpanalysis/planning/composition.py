@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..inclusion import planning_group_composition
-from ..inclusion.suppression import TIED_COLUMNS, suppress_small
+from ..inclusion.suppression import suppress_small
 from ..settings import Settings, resolve_settings
 from ._common import community_rng, divide, multinomial_draws, quantiles
 
@@ -48,10 +48,10 @@ def planning_group_inclusion(data, *, subgroup="subgroup", reference: str = "com
     ``Multinomial(n, n_members / n)``), seeded per community; the reference share is held fixed.
     A ratio below 1 means the subgroup has fewer seats than its share of the community meeting.
 
-    Suppression is the row-wise one of :func:`cpanalysis.suppress_small`: with only two classes
-    (elite, non-elite) a hidden count can be worked out from the other row's share, because
-    ``suppress_small``'s complementary pass knows only attendance and turn totals. Show counts or
-    shares of such a table, not both, until it knows the planning group's total (see docs/actions.md).
+    Suppression is :func:`cpanalysis.suppress_small`'s: a member count below ``settings.min_count``
+    is hidden with its share, ratios and intervals, and since the shares give the planning group's
+    size away (``n_members / planning_share``), another count of the community is hidden too (the
+    smallest shown one) so that the hidden one cannot be worked out by subtraction.
 
     Examples
     --------
@@ -59,9 +59,10 @@ def planning_group_inclusion(data, *, subgroup="subgroup", reference: str = "com
     >>> from cpanalysis.planning import planning_group_inclusion
     >>> data = cpanalysis.load(cpanalysis.sample_path())
     >>> table = planning_group_inclusion(data, subgroup="elite", settings=cpanalysis.Settings(n_boot=200))
+    >>> # non-elite members are fewer than 5; the elite count and share would give them away, so are hidden
     >>> table.loc[table["community_id"] == "C02", ["subgroup", "n_members", "planning_share", "meeting_share"]]
         subgroup  n_members  planning_share  meeting_share
-    2      elite          6        0.666667       0.184049
+    2      elite       <NA>            <NA>       0.184049
     3  non-elite       <NA>            <NA>       0.815951
     """
     settings = resolve_settings(settings)
@@ -83,6 +84,5 @@ def planning_group_inclusion(data, *, subgroup="subgroup", reference: str = "com
         where = table.columns.get_loc(after) + 1
         for offset, (name, column) in enumerate(zip(names, values)):
             table.insert(where + offset, name, column)
-    tied = dict(TIED_COLUMNS)
-    tied["n_members"] = tuple(TIED_COLUMNS["n_members"]) + _INTERVALS
-    return suppress_small(table, counts=["n_members"], tied=tied, settings=settings)
+    # the registry ties the intervals to n_members and knows that the shares give the total away
+    return suppress_small(table, counts=["n_members"], settings=settings)

@@ -130,36 +130,6 @@ def action_plan_analysis(data, settings: Settings) -> dict:
     return out
 
 
-def hide_lone_cell(table: pd.DataFrame, count: str, tied=()) -> pd.DataFrame:
-    """When exactly one row's ``count`` is hidden, also hide the smallest shown non-zero one.
-
-    The story shows the unit's total (the number of actions; the planning group as a whole), so a
-    single hidden cell could be worked out by subtraction. This is the complementary rule of
-    :func:`cpanalysis.suppress_small` applied to totals it does not know yet (docs/actions.md).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"proposer": ["girls", "men", "elders"], "n_actions": pd.array([pd.NA, 6, 9], "Int64")})
-    >>> hide_lone_cell(t, "n_actions")["n_actions"].tolist()
-    [<NA>, <NA>, 9]
-    """
-    out = table.copy()
-    values = pd.to_numeric(out[count], errors="coerce")
-    hidden = values.isna()
-    if int(hidden.sum()) != 1:
-        return out
-    shown = values[~hidden & (values > 0)]
-    if not len(shown):
-        return out
-    row = shown.idxmin()
-    for column in (count, *tied):
-        if column in out:
-            out[column] = out[column].astype(object)
-            out.loc[row, column] = pd.NA
-    return out
-
-
 def _class_words(name: str) -> str:
     if name == PLANNING_GROUP:
         return "the planning group as a whole"
@@ -302,13 +272,12 @@ def actions_section(plan: dict, cid: str, *, decision: dict, labels: dict, setti
                 f"decision does not name.")
     sentences.append(f"They address {on}{tail}")
 
-    # who proposed them (counts hidden by action_proposers, plus the lone-cell rule)
+    # who proposed them (counts hidden by action_proposers: suppress_small, complementary cells included)
     proposers = _rows(plan.get("proposers"), cid)
     shown_classes = set()
     if proposers is None:
         missing.append("who proposed the actions")
     else:
-        proposers = hide_lone_cell(proposers, "n_actions", ("action_share", "ci_low", "ci_high"))
         shown = proposers[proposers["n_actions"].map(lambda v: not is_hidden(v))]
         hidden = proposers[proposers["n_actions"].map(is_hidden)]
         shown_classes = set(shown["proposer"].astype(str))
@@ -449,7 +418,6 @@ def _planning_sentences(plan, cid, s, missing) -> list:
         missing.append("who sits in the planning group (no planning-group meeting with attendance)")
         return []
     # shares only, never member counts: with counts and shares a hidden row could be worked out
-    table = hide_lone_cell(table, "n_members", ("planning_share", "ratio_to_meeting"))
     out = []
     shown = [r for r in table.itertuples() if not is_hidden(r.n_members) and not is_hidden(r.planning_share)
              and not is_hidden(r.meeting_share)]
