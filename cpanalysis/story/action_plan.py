@@ -287,11 +287,13 @@ def actions_section(plan: dict, cid: str, *, decision: dict, labels: dict, setti
         if parts:
             text = "Who proposed them: " + join(parts)
             if few:
-                text += f"; {join(few)} fewer than {s.min_count} each (not shown, to protect who they are)"
+                text += (f"; {join(few)} not shown (fewer than {s.min_count}, or a number that would reveal a "
+                         f"group that small: to protect who they are)")
             sentences.append(text + ".")
         else:
-            sentences.append(f"Each group proposed fewer than {s.min_count} of them, so who proposed them is not "
-                             f"shown group by group (to protect who they are).")
+            sentences.append(f"Who proposed them is not shown group by group: some groups proposed fewer than "
+                             f"{s.min_count} of them, and the other numbers would reveal those (to protect who "
+                             f"they are).")
         if few:
             missing.append(f"the proposers of groups that proposed fewer than {s.min_count} actions")
 
