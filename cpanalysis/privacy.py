@@ -514,8 +514,10 @@ def scan_for_leaks(paths_or_texts, data=None, settings: Settings | None = None, 
     codes_only : bool, default False
         The outputs were meant to carry codes only: community and district names are leaks.
     count_columns : list of str, optional
-        Headings of columns that count people; the names of
-        :data:`cpanalysis.inclusion.COUNT_COLUMNS` by default (with spaces for underscores too).
+        Headings of columns that count people; by default the names of
+        :data:`cpanalysis.inclusion.COUNT_COLUMNS` that count people wherever they appear (with
+        spaces for underscores too), and ``n_actions`` in tables with a ``proposer`` column (there it
+        counts the actions of a class of people; elsewhere it counts actions).
     extra_names : list of str, optional
         More texts that must not appear (for example names planted in a test dataset).
 
@@ -548,10 +550,12 @@ def scan_for_leaks(paths_or_texts, data=None, settings: Settings | None = None, 
     s = resolve_settings(settings)
     names = _planted(data, codes_only)
     names["planted name"] = sorted({str(n) for n in extra_names if str(n).strip()})
+    by_class: set = set()
     if count_columns is None:
         from .inclusion.suppression import COUNT_COLUMNS
 
-        count_columns = list(COUNT_COLUMNS)
+        count_columns = [name for name, c in COUNT_COLUMNS.items() if c.by_default]
+        by_class = {name for name, c in COUNT_COLUMNS.items() if not c.by_default}
     headings = set(count_columns) | {c.replace("_", " ") for c in count_columns}
     patterns = {kind: _name_pattern(v) for kind, v in names.items()}
     rows = []
@@ -570,8 +574,9 @@ def scan_for_leaks(paths_or_texts, data=None, settings: Settings | None = None, 
                 continue
             rows.append((source, _line_of(text, m.start()), "absolute path", found, _context(text, m.start(), m.end())))
         for t, frame in enumerate(frames):
+            of_people = headings | (by_class if "proposer" in frame.columns else set())
             for column in frame.columns:
-                if str(column).strip() not in headings:
+                if str(column).strip() not in of_people:
                     continue
                 values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
                 small = np.flatnonzero((values > 0) & (values < s.min_count))

@@ -53,3 +53,19 @@ def assert_same_tables(expected, got):
     assert sorted(a) == sorted(b)
     for name in a:
         pd.testing.assert_frame_equal(a[name], b[name], check_dtype=False, obj=name)
+
+
+# One Voila server and one Chromium per test process, whichever browser test files it runs (two sync
+# Playwright sessions in one process fail): see browser_support.py.
+@pytest.fixture(scope="session")
+def voila_url(tmp_path_factory):
+    from browser_support import serve_voila
+
+    yield from serve_voila(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from browser_support import launch_browser
+
+    yield from launch_browser()

@@ -11,8 +11,7 @@ import io
 
 import pytest
 
-from test_dashboard_browser import (LOAD_TIMEOUT_MS, VIEWPORTS, _no_error_text, _offline, _open,  # noqa: F401
-                                    browser, voila_url)
+from browser_support import LOAD_TIMEOUT_MS, VIEWPORTS, _no_error_text, _offline, _open
 
 pytestmark = pytest.mark.browser
 

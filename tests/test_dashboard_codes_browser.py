@@ -11,8 +11,7 @@ import pytest
 
 import cpanalysis
 from cpanalysis.privacy import scan_for_leaks
-from test_dashboard_browser import (LOAD_TIMEOUT_MS, VIEWPORTS, _offline, _open,  # noqa: F401 (fixtures)
-                                    browser, voila_url)
+from browser_support import LOAD_TIMEOUT_MS, VIEWPORTS, _offline, _open
 
 pytestmark = pytest.mark.browser
 

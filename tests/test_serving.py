@@ -12,7 +12,7 @@ import time
 
 import pytest
 from conftest import ROOT
-from test_dashboard_browser import voila_command, voila_env
+from browser_support import voila_command, voila_env
 
 CONFIG_FLAG = "--Voila.config_file_paths=" + str(ROOT / "cpanalysis" / "resources" / "voila")
 
