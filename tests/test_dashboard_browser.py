@@ -78,6 +78,7 @@ def test_community_page_tells_one_story_plain_words_first(visit):
     v.page.locator(".cp-section-priorities").scroll_into_view_if_needed()
     v.shot("community_priorities")
     v.page.locator(".cp-section-cycles").scroll_into_view_if_needed()
+    assert "(small count)" in v.page.locator(".cp-section-cycles svg").text_content()  # C03's hidden cycle 2
     v.shot("community_cycles")
     v.page.locator(".cp-evidence-panel .lm-AccordionPanel-title, .cp-evidence-panel .jupyter-widget-Collapse-header,"
                    " .cp-evidence-panel .p-Collapse-header").first.click()
@@ -129,6 +130,21 @@ def test_settings_are_checked_labelled_and_can_be_reset(visit):
     v.page.locator(".cp-reset").click()
     v.page.wait_for_function("() => document.querySelector('.cp-message-alpha').innerText.trim() === ''")
     assert box.input_value() == "0.05"
+    _no_error_text(v)
+
+
+def test_the_session_tab_draws_its_session_and_voice_sessions_are_a_choice(visit):
+    v = visit
+    v.tab("Session")
+    chart = v.page.locator(".cp-chart-session svg")
+    chart.wait_for()
+    assert chart.bounding_box()["width"] >= 300 and "share of those present" in chart.get_attribute("aria-label")
+    v.shot("session")
+    v.tab("Settings")
+    choice = v.page.locator(".cp-setting-voice_formats select")
+    assert choice.evaluate("e => e.multiple") and choice.locator("option").count() == 4
+    assert choice.evaluate("e => Array.from(e.selectedOptions).map(o => o.textContent.replace(/\\s+/g, ' ').trim())") == [
+        "community meetings"]  # the default, Settings().voice_formats
     _no_error_text(v)
 
 
