@@ -118,6 +118,43 @@ def ranker_weights(subgroups: np.ndarray, weighting: str) -> np.ndarray:
     raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
 
 
+def _levels(values: pd.Series, *, score: str | None, rank: str | None, func: str) -> np.ndarray:
+    """Lower = better: ranks as they are, scores negated (checked: ranks >= 1, scores >= 0)."""
+    vals = pd.to_numeric(values, errors="raise").astype(float).to_numpy()
+    if score is not None:
+        if (vals < 0).any():
+            raise ValueError(f"{func}: scores in column {score!r} must be >= 0")
+        return -vals  # higher score = better = lower level
+    if (vals < 1).any():
+        raise ValueError(f"{func}: ranks in column {rank!r} must be >= 1")
+    return vals
+
+
+def _refuse_repeats(df: pd.DataFrame, key_cols: list, item: str, func: str) -> None:
+    if df.duplicated(key_cols + [item]).any():
+        dup = df[df.duplicated(key_cols + [item], keep=False)].head(3)
+        raise ValueError(
+            f"{func}: a ranker lists the same {item!r} twice (first rows: "
+            f"{dup[key_cols + [item]].to_dict('records')})"
+        )
+
+
+def _level_matrix(keys: list, item_values, levels: np.ndarray, all_items: np.ndarray) -> tuple[list, np.ndarray]:
+    """The rankers (sorted keys) and their (rankers x items) levels, NaN where not listed."""
+    item_index = {v: j for j, v in enumerate(all_items)}
+    rankers = list(dict.fromkeys(keys))
+    try:
+        rankers = sorted(rankers)
+    except TypeError:
+        rankers = sorted(rankers, key=str)
+    ranker_index = {k: i for i, k in enumerate(rankers)}
+    lev = np.full((len(rankers), len(all_items)), np.nan)
+    rows = np.fromiter((ranker_index[k] for k in keys), dtype=int, count=len(keys))
+    cols = np.fromiter((item_index[v] for v in item_values), dtype=int, count=len(keys))
+    lev[rows, cols] = levels
+    return rankers, lev
+
+
 def prepare(
     table: pd.DataFrame,
     *,
@@ -154,43 +191,18 @@ def prepare(
     if has_sub and subgroup not in cols:
         cols.append(subgroup)
     df = table.loc[:, list(dict.fromkeys(cols))].copy()
-    vals = pd.to_numeric(df[value_col], errors="raise").astype(float)
-    if score is not None:
-        if (vals < 0).any():
-            raise ValueError(f"{func}: scores in column {score!r} must be >= 0")
-        levels = -vals  # higher score = better = lower level
-    else:
-        if (vals < 1).any():
-            raise ValueError(f"{func}: ranks in column {rank!r} must be >= 1")
-        levels = vals
-    df["_level"] = levels.to_numpy()
+    df["_level"] = _levels(df[value_col], score=score, rank=rank, func=func)
     df = df[~np.isnan(df["_level"].to_numpy())]
     if len(df) == 0:
         raise ValueError(f"{func}: no non-missing values in column {value_col!r}")
-    if df.duplicated(key_cols + [item]).any():
-        dup = df[df.duplicated(key_cols + [item], keep=False)].head(3)
-        raise ValueError(
-            f"{func}: a ranker lists the same {item!r} twice (first rows: "
-            f"{dup[key_cols + [item]].to_dict('records')})"
-        )
+    _refuse_repeats(df, key_cols, item, func)
     all_items = _sorted_unique(list(df[item]) + (list(items) if items is not None else []))
-    item_index = {v: j for j, v in enumerate(all_items)}
     if use_session:
         keys = list(zip(df[session].astype(object), df[ranker].astype(object)))
     else:
         keys = list(df[ranker].astype(object))
     df["_key"] = pd.Series(keys, index=df.index, dtype=object)
-    rankers = list(dict.fromkeys(keys))
-    try:
-        rankers = sorted(rankers)
-    except TypeError:
-        rankers = sorted(rankers, key=str)
-    ranker_index = {k: i for i, k in enumerate(rankers)}
-    m, n = len(rankers), len(all_items)
-    lev = np.full((m, n), np.nan)
-    rows = np.fromiter((ranker_index[k] for k in df["_key"]), dtype=int, count=len(df))
-    colsi = np.fromiter((item_index[v] for v in df[item]), dtype=int, count=len(df))
-    lev[rows, colsi] = df["_level"].to_numpy()
+    rankers, lev = _level_matrix(keys, df[item], df["_level"].to_numpy(), all_items)
     listed = ~np.isnan(lev)
     pos = np.vstack([midrank_positions(row) for row in lev])
     if has_sub:
@@ -226,15 +238,7 @@ def prepare_groups(
     groups = list(groups)
     value_col = score if score is not None else rank
     check_columns(func, table, [ranker, item, value_col, *groups, *universe_by])
-    vals = pd.to_numeric(table[value_col], errors="raise").astype(float).to_numpy()
-    if score is not None:
-        if (vals < 0).any():
-            raise ValueError(f"{func}: scores in column {score!r} must be >= 0")
-        levels = -vals
-    else:
-        if (vals < 1).any():
-            raise ValueError(f"{func}: ranks in column {rank!r} must be >= 1")
-        levels = vals
+    levels = _levels(table[value_col], score=score, rank=rank, func=func)
     use_session = session is not None and session in table.columns
     key_cols = ([session] if use_session else []) + [ranker]
     frame = table[list(dict.fromkeys([*universe_by, *groups, *key_cols, item]))].copy()
@@ -248,23 +252,10 @@ def prepare_groups(
         part = part[~np.isnan(part["_level"].to_numpy())]
         if len(part) == 0:
             raise ValueError(f"{func}: no non-missing values in column {value_col!r}")
-        if part.duplicated(key_cols + [item]).any():
-            dup = part[part.duplicated(key_cols + [item], keep=False)].head(3)
-            raise ValueError(f"{func}: a ranker lists the same {item!r} twice (first rows: "
-                             f"{dup[key_cols + [item]].to_dict('records')})")
-        item_index = {v: j for j, v in enumerate(all_items)}
+        _refuse_repeats(part, key_cols, item, func)
         columns = [part[c].to_numpy(dtype=object) for c in key_cols]
         keys = list(zip(*columns)) if use_session else list(columns[0])
-        rankers = list(dict.fromkeys(keys))
-        try:
-            rankers = sorted(rankers)
-        except TypeError:
-            rankers = sorted(rankers, key=str)
-        ranker_index = {k: i for i, k in enumerate(rankers)}
-        lev = np.full((len(rankers), len(all_items)), np.nan)
-        rows = np.fromiter((ranker_index[k] for k in keys), dtype=int, count=len(keys))
-        cols = np.fromiter((item_index[v] for v in part[item].to_numpy(dtype=object)), dtype=int, count=len(keys))
-        lev[rows, cols] = part["_level"].to_numpy()
+        rankers, lev = _level_matrix(keys, part[item].to_numpy(dtype=object), part["_level"].to_numpy(), all_items)
         pos = np.vstack([midrank_positions(row) for row in lev])
         subs = np.array([key[-1]] * len(rankers), dtype=object)
         rd = RankData(items=all_items, rankers=rankers, pos=pos, listed=~np.isnan(lev), subgroups=subs)
