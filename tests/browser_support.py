@@ -138,6 +138,18 @@ class Visit:
     def text(self) -> str:
         return self.page.inner_text("body")
 
+    def download_everything(self, folder: Path) -> Path:
+        """Export tab, "Everything (zip)", then the link it offers: the saved file."""
+        self.tab("Export")
+        self.page.get_by_role("button", name="Everything (zip)").click()
+        link = self.page.locator("a.cp-download", has_text="everything.zip")
+        link.wait_for()
+        with self.page.expect_download() as info:
+            link.click()
+        target = folder / info.value.suggested_filename
+        info.value.save_as(target)
+        return target
+
 
 def _open(browser, voila_url, size: str, **context_args):
     context = browser.new_context(viewport=VIEWPORTS[size], accept_downloads=True, **context_args)

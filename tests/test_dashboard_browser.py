@@ -150,14 +150,7 @@ def test_the_session_tab_draws_its_session_and_voice_sessions_are_a_choice(visit
 
 def test_everything_for_a_community_downloads_with_its_context(visit, tmp_path):
     v = visit
-    v.tab("Export")
-    v.page.get_by_role("button", name="Everything (zip)").click()
-    link = v.page.locator("a.cp-download", has_text="everything.zip")
-    link.wait_for()
-    with v.page.expect_download() as info:
-        link.click()
-    target = tmp_path / info.value.suggested_filename
-    info.value.save_as(target)
+    target = v.download_everything(tmp_path)
     with zipfile.ZipFile(target) as archive:
         names = archive.namelist()
         assert any(n.startswith("reading_") for n in names) and any(n.endswith(".svg") for n in names)

@@ -69,14 +69,7 @@ def test_ticking_codes_only_replaces_names_on_screen_and_in_the_download(browser
     leaked = [n for n in names if n in v.text()]
     assert not leaked, leaked
 
-    v.tab("Export")
-    v.page.get_by_role("button", name="Everything (zip)").click()
-    link = v.page.locator("a.cp-download", has_text="everything.zip")
-    link.wait_for()
-    with v.page.expect_download() as info:
-        link.click()
-    target = tmp_path / info.value.suggested_filename
-    info.value.save_as(target)
+    target = v.download_everything(tmp_path)
     found = scan_for_leaks([target], sample, codes_only=True)
     assert found.empty, found.head(20).to_string()
     assert not [n for n in names if n.replace(" ", "_") in target.name]
