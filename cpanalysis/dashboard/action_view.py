@@ -6,18 +6,16 @@ communities of the district filter): actions by latest status per community, who
 partners, completion by cycle with intervals, time to the first completed action, and the
 planning group's composition. Every number is a :mod:`cpanalysis.planning` call made through
 :meth:`LibraryResults.planning`; every table shown goes through :func:`.safety.hide_small_counts`;
-descriptions only through :func:`cpanalysis.planning.shareable_texts`. Community names come from
-the story analysis's ``names`` only.
+descriptions only through the story (:func:`cpanalysis.planning.shareable_texts`). Community names come
+from the story analysis's ``names`` only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
-from cpanalysis.planning.texts import WITHHELD
 from cpanalysis.plotting import join_words
 from cpanalysis.story import community_story
 
@@ -28,17 +26,12 @@ from .safety import hide_small_counts
 
 #: Shown instead of the whole view when the dataset has no actions table (contract v1).
 NO_PLAN = "No action plan was recorded in these data."
-#: Shown for a community without actions.
-NO_COMMUNITY_PLAN = "No action plan was recorded for this community."
 #: Said under every chart and table of actions.
 NOT_PEOPLE = "These are counts of actions, not of people."
 #: The programme chart shows at most this many communities (the tables hold them all).
 CHART_COMMUNITIES = 40
 
 _OPEN = ("planned", "started")
-_LEAD_WORDS = {"community_group": "a community group", "planning_group": "the planning group",
-               "subgroup": "a subgroup", "government": "government", "service_provider": "a service provider",
-               "ngo_agency": "the agency (NGO)", "other": "other"}
 
 
 @dataclass
@@ -203,67 +196,10 @@ def _described(name: str, plot, table: pd.DataFrame, title: str, scope: str, siz
 
 # ------------------------------------------------------------------------------------ one community
 
-def timeline_rows(results: LibraryResults, status: pd.DataFrame, as_of) -> pd.DataFrame:
-    """The timeline's rows (the story contract's ``chart_data``) for the actions of ``status``: one row per
-    status period; the first starts when the action was agreed (its session's date) as ``planned`` unless
-    an update that day says otherwise; the last ends ``as_of``."""
-    data = results.data
-    actions = data.tables["actions"].set_index("action_id")
-    updates = data.tables["action_updates"]
-    updates = updates.assign(_row=np.arange(len(updates))).sort_values(["action_id", "date", "_row"], kind="stable")
-    session_date = data.sessions.drop_duplicates("session_id").set_index("session_id")["date"]
-    labels = dict(zip(data.harms["harm_id"].astype(str), data.harms["label"].astype(str)))
-    rows = []
-    for action_id in status["action_id"].astype(str):
-        action = actions.loc[action_id]
-        own = updates[updates["action_id"].astype(str) == action_id]
-        agreed = pd.to_datetime(session_date.get(action.get("session_id"), pd.NaT))
-        if pd.isna(agreed):
-            agreed = own["date"].min() if len(own) else as_of
-        periods = [] if len(own) and own["date"].iloc[0] <= agreed else [("planned", agreed)]
-        periods += list(zip(own["status"].astype(str), pd.to_datetime(own["date"])))
-        for k, (state, start) in enumerate(periods):
-            end = periods[k + 1][1] if k + 1 < len(periods) else max(as_of, start)
-            rows.append({"action_id": action_id, "label": f"{action_id}: {labels.get(str(action['harm_id']), '')}",
-                         "cycle": int(action["cycle"]), "lead": _LEAD_WORDS.get(str(action["lead"]), ""),
-                         "status": state, "start": start, "end": end, "latest": k == len(periods) - 1})
-    return pd.DataFrame(rows, columns=["action_id", "label", "cycle", "lead", "status", "start", "end", "latest"])
-
-
-def actions_table(results: LibraryResults, status: pd.DataFrame) -> pd.DataFrame:
-    """One row per action (safe: no proposer, descriptions only through ``shareable_texts``)."""
-    data = results.data
-    actions = data.tables["actions"].drop_duplicates("action_id").set_index("action_id")
-    ids = status["action_id"].astype(str)
-    labels = dict(zip(data.harms["harm_id"].astype(str), data.harms["label"].astype(str)))
-    texts = results.planning("shareable_texts")
-    described = texts[texts["field"] == "description"].drop_duplicates("action_id").set_index("action_id")["text"]
-    updates = data.tables["action_updates"]
-    last_date = pd.to_datetime(updates["date"]).groupby(updates["action_id"].astype(str)).max()
-    partners = actions["partners"].astype("string").fillna("") if "partners" in actions \
-        else pd.Series("", index=actions.index)
-    return pd.DataFrame({
-        "action_id": ids.to_numpy(), "cycle": status["cycle"].to_numpy(),
-        "harm": [labels.get(str(actions.loc[a, "harm_id"]), str(actions.loc[a, "harm_id"])) for a in ids],
-        "lead": [_LEAD_WORDS.get(str(actions.loc[a, "lead"]), str(actions.loc[a, "lead"])) for a in ids],
-        "partners": ["; ".join(_LEAD_WORDS.get(w, w) for w in str(partners.get(a, "")).split()) or None
-                     for a in ids],
-        "due_date": pd.to_datetime(actions["due_date"].reindex(ids)).dt.date.to_numpy()
-        if "due_date" in actions else None,
-        "status": status["status"].astype(str).to_numpy(),
-        "status_date": pd.to_datetime(last_date.reindex(ids)).dt.date.to_numpy(),
-        "description": ["withheld" if described.get(a, WITHHELD) == WITHHELD else described[a] for a in ids],
-    })
-
-
 def _story_actions(results: LibraryResults, community_id: str, filters: Filters, codes_only: bool):
-    """The community story's ``actions`` section, or None when this version of the story has none."""
+    """The community story's ``actions`` section: the same words, table and timeline as the reports."""
     analysis = results.story(_cycle(filters), filters.formats, codes_only=codes_only)
-    story = community_story(results.data, community_id, analysis=analysis)
-    try:
-        return story.section("actions")
-    except KeyError:
-        return None
+    return community_story(results.data, community_id, analysis=analysis).section("actions")
 
 
 def _community_part(results: LibraryResults, cid: str, filters: Filters, codes_only: bool) -> ActionsPart:
@@ -274,7 +210,7 @@ def _community_part(results: LibraryResults, cid: str, filters: Filters, codes_o
     where = cid if name == cid else f"{cid} ({name})"
     as_of = as_of_date(results)
     section = _story_actions(results, cid, filters, codes_only)
-    whole = section is not None and section.ignores_filters and cycle is not None
+    whole = section.ignores_filters and cycle is not None
     if whole:   # the story tells the whole action plan whatever the filters: so does every part of this view
         cycle = None
     status = results.planning("action_status", (cid,), cycle)
@@ -284,25 +220,13 @@ def _community_part(results: LibraryResults, cid: str, filters: Filters, codes_o
     else:
         scope = (f"Actions of {where} agreed in {_cycle_words(filters)}; statuses at {_when(as_of)}. The "
                  f"session-format filter does not apply to actions. {NOT_PEOPLE}")
-    if section is not None:
-        heading = section.heading
-        sentences = list(section.sentences) + [f"Cannot show: {m}" for m in section.missing]
-        table, chart_data, alt = section.table, section.chart_data, section.alt
-        if cycle is not None:   # the story kept every cycle: keep the chosen one, as the scope says
-            table = table[table["cycle"].astype(str) == cycle] if table is not None and "cycle" in table else table
-            chart_data = chart_data[chart_data["cycle"].astype(str) == cycle] \
-                if chart_data is not None and len(chart_data) else chart_data
-    else:
-        heading = "What the community agreed to do"
-        if status.empty:
-            sentences = [NO_COMMUNITY_PLAN if cycle is None else f"No action was agreed in cycle {cycle}."]
-        else:
-            n = len(status)
-            sentences = [f"{where} agreed {n} action{'s' * (n != 1)} in {_cycle_words(filters)}: "
-                         f"{_status_words(status['status'])} at {_when(as_of)}."]
-        table = actions_table(results, status) if len(status) else None
-        chart_data = timeline_rows(results, status, as_of) if len(status) else None
-        alt = ""
+    heading = section.heading
+    sentences = list(section.sentences) + [f"Cannot show: {m}" for m in section.missing]
+    table, chart_data, alt = section.table, section.chart_data, section.alt
+    if cycle is not None:   # the story kept every cycle: keep the chosen one, as the scope says
+        table = table[table["cycle"].astype(str) == cycle] if table is not None and "cycle" in table else table
+        chart_data = chart_data[chart_data["cycle"].astype(str) == cycle] \
+            if chart_data is not None and len(chart_data) else chart_data
     charts = []
     if chart_data is not None and len(chart_data):
         from cpanalysis.planning.plots import plot_action_timeline
@@ -311,15 +235,7 @@ def _community_part(results: LibraryResults, cid: str, filters: Filters, codes_o
         charts.append(_described("actions_community_timeline", plot_action_timeline, chart_data,
                                  f"What became of the actions, {where}", scope, size=(8.2, 1.7 + 0.34 * n), alt=alt))
     counts = lead_partner_counts(results, (cid,), cycle) if len(status) else pd.DataFrame()
-    if len(counts):
-        leads = counts[(counts["role"] == "lead") & (counts["n_actions"] > 0)]
-        leads = leads.sort_values("n_actions", ascending=False, kind="stable")
-        named = [f"{_LEAD_WORDS.get(k, k)} {n}" for k, n in zip(leads["kind"], leads["n_actions"])]
-        partners = counts[(counts["role"] == "partner") & (counts["n_actions"] > 0)]
-        if section is None:   # the story's own paragraph says who leads
-            sentences.append(f"Who leads the {len(status)} action{'s' * (len(status) != 1)}: {join_words(named)}; "
-                             + (f"partners named: {join_words([_LEAD_WORDS.get(k, k) for k in partners['kind']])}."
-                                if len(partners) else "no partner was named."))
+    if len(counts):  # the story's paragraph says who leads; the chart shows it
         chart = _leads_chart("actions_community_leads", counts, where, scope)
         if chart is not None:
             charts.append(chart)
