@@ -33,13 +33,14 @@ def _close_figures():
 def timeline_data(data, community: str) -> pd.DataFrame:
     """The contract's chart_data, built here from action_updates (independently of the story's code):
     one row per status period; the first starts at the agreement (session date) as planned unless the
-    first update is on that day; the last ends at the dataset's latest update."""
+    first update is on that day; the last ends at the community's latest update (its last follow-up
+    visit, the date the story reads the statuses at)."""
     actions = data.tables["actions"]
     actions = actions[actions["community_id"] == community]
     updates = data.tables["action_updates"].sort_values(["action_id", "date"], kind="stable")
     labels = data.harms.set_index("harm_id")["label"]
     session_date = data.tables["sessions"].set_index("session_id")["date"]
-    as_of = updates["date"].max()
+    as_of = updates.loc[updates["action_id"].isin(actions["action_id"]), "date"].max()
     rows = []
     for action in actions.itertuples(index=False):
         agreed = session_date[action.session_id]
@@ -62,11 +63,15 @@ def test_timeline_draws_one_row_per_action_and_one_segment_per_period_in_its_sta
         ids, key=lambda a: (int(data.loc[data["action_id"] == a, "cycle"].iloc[0]), a))
     bars = ax.patches
     assert len(bars) == len(data)
+    # a period is drawn from its start to its end, at least 1 day or 1.5% of the whole span wide (so a
+    # status recorded on the last visit shows); the span runs from the first start to the latest end
+    span = mdates.date2num(data["end"].max()) - mdates.date2num(data["start"].min())
     for bar, row in zip(bars, data.itertuples()):
         assert mcolors.to_hex(bar.get_facecolor()) == STATUS_COLOURS[row.status].lower()
-        assert bar.get_x() == pytest.approx(mdates.date2num(row.start))
-        assert bar.get_x() + bar.get_width() == pytest.approx(max(mdates.date2num(row.end),
-                                                                  mdates.date2num(row.start) + 1))
+        start = mdates.date2num(row.start)
+        assert bar.get_x() == pytest.approx(start)
+        assert bar.get_x() + bar.get_width() == pytest.approx(max(mdates.date2num(row.end), start + 1,
+                                                                  start + 0.015 * span))
 
 
 def test_timeline_alt_text_counts_latest_statuses_as_action_status_does(sample):

@@ -120,6 +120,17 @@ def _cycle_words(filters: Filters) -> str:
     return "every cycle" if filters.cycle == ALL else f"cycle {filters.cycle}"
 
 
+def _community_follow_up(results: LibraryResults, cid: str) -> str:
+    """The community's last follow-up visit in words: the date its story and timeline read statuses at."""
+    updates, actions = results.data.tables.get("action_updates"), results.data.tables.get("actions")
+    if updates is None or actions is None:
+        return "its last follow-up visit (none recorded yet)"
+    mine = actions.loc[actions["community_id"].astype(str) == cid, "action_id"].astype(str)
+    dates = pd.to_datetime(updates.loc[updates["action_id"].astype(str).isin(mine), "date"])
+    return f"its last follow-up visit ({dates.max():%d %B %Y})" if len(dates) else \
+        "its last follow-up visit (none recorded yet)"
+
+
 def _when(as_of) -> str:
     return f"the latest follow-up visit in the data ({as_of:%d %B %Y})" if pd.notna(as_of) else \
         "the latest follow-up visit (none recorded yet)"
@@ -208,17 +219,17 @@ def _community_part(results: LibraryResults, cid: str, filters: Filters, codes_o
     names = _names(results, codes_only)
     name = names.get(cid, cid)
     where = cid if name == cid else f"{cid} ({name})"
-    as_of = as_of_date(results)
     section = _story_actions(results, cid, filters, codes_only)
+    seen = _community_follow_up(results, cid)
     whole = section.ignores_filters and cycle is not None
     if whole:   # the story tells the whole action plan whatever the filters: so does every part of this view
         cycle = None
     status = results.planning("action_status", (cid,), cycle)
     if whole:
         scope = (f"Actions of {where} agreed in every cycle: the community's action plan is told whole, so the cycle "
-                 f"and session-format filters do not apply here; statuses at {_when(as_of)}. {NOT_PEOPLE}")
+                 f"and session-format filters do not apply here; statuses at {seen}. {NOT_PEOPLE}")
     else:
-        scope = (f"Actions of {where} agreed in {_cycle_words(filters)}; statuses at {_when(as_of)}. The "
+        scope = (f"Actions of {where} agreed in {_cycle_words(filters)}; statuses at {seen}. The "
                  f"session-format filter does not apply to actions. {NOT_PEOPLE}")
     heading = section.heading
     sentences = list(section.sentences) + [f"Cannot show: {m}" for m in section.missing]

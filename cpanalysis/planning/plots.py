@@ -121,10 +121,12 @@ def plot_action_timeline(chart_data: pd.DataFrame, *, ax=None, title: str | None
     with style():
         ax = new_axes(ax, (7.8, 1.5 + 0.32 * max(n, 1)))
         shown = set()
+        span = mdates.date2num(as_of) - mdates.date2num(data["start"].min()) if n else 0.0
         for row in data.itertuples(index=False):
             status, y = str(row.status), order[row.action_id]
             left = mdates.date2num(row.start)
-            width = max(mdates.date2num(row.end) - left, 1.0)   # a same-day period still shows
+            # a same-day period (a status recorded on the last visit) still shows, at 1.5% of the span
+            width = max(mdates.date2num(row.end) - left, 1.0, 0.015 * span)
             bar = ax.barh(y, width, left=left, height=0.62, color=STATUS_COLOURS[status],
                           hatch=STATUS_HATCHES[status], edgecolor="black", linewidth=0.4)[0]
             lead = f", led by {row.lead}" if "lead" in data.columns and pd.notna(getattr(row, "lead", None)) else ""
@@ -145,7 +147,8 @@ def plot_action_timeline(chart_data: pd.DataFrame, *, ax=None, title: str | None
             ax.axvline(mdates.date2num(as_of), color="0.3", linestyle="--", linewidth=0.8)
             for action, y in order.items():
                 if action in latest.index:
-                    ax.annotate(str(latest.loc[action, "status"]), (mdates.date2num(as_of), y), xytext=(4, 0),
+                    ax.annotate(str(latest.loc[action, "status"]), (mdates.date2num(as_of) + 0.015 * span, y),
+                                xytext=(4, 0),  # after the widest a last-visit segment can be
                                 textcoords="offset points", va="center", fontsize=7, annotation_clip=False)
         locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
         ax.xaxis.set_major_locator(locator)

@@ -151,13 +151,15 @@ def _rows(table, cid):
     return table[table["community_id"].astype(str) == cid].reset_index(drop=True)
 
 
-def action_timeline(plan: dict, actions: pd.DataFrame, labels: dict) -> pd.DataFrame:
+def action_timeline(plan: dict, actions: pd.DataFrame, labels: dict, *, until=None) -> pd.DataFrame:
     """One row per (action, status period): the chart data of the story's actions section.
 
     A period runs from one update to the next; the first starts on the day the action was agreed
     (status ``planned`` until its first update, unless that update is on the same day); the last
-    ends at ``plan["as_of"]``, the latest update of the dataset. Consecutive updates with the
-    same status make one period. Actions with no date at all are left out.
+    ends at ``until``: the community's last follow-up, the date its story gives the statuses at
+    (a bar drawn past it would claim a status nobody saw), or ``plan["as_of"]``, the latest update
+    of the dataset, when the community has none. Consecutive updates with the same status make one
+    period. Actions with no date at all are left out.
 
     Examples
     --------
@@ -175,7 +177,7 @@ def action_timeline(plan: dict, actions: pd.DataFrame, labels: dict) -> pd.DataF
     dates = pd.to_datetime(updates["date"])
     ordered = updates.assign(_date=dates, _row=np.arange(len(updates))).sort_values(["_date", "_row"], kind="stable")
     by_action = {a: part for a, part in ordered.groupby(ordered["action_id"].astype(str), sort=False)}
-    end = plan["as_of"]
+    end = until if until is not None and pd.notna(until) else plan["as_of"]
     rows = []
     for a in actions.sort_values(["cycle", "action_id"], kind="stable").itertuples(index=False):
         aid = str(a.action_id)
@@ -392,14 +394,13 @@ def actions_section(plan: dict, cid: str, *, decision: dict, labels: dict, setti
         sentences.append(note)
 
     table = _table_of(plan, actions, labels, shown_classes, s)
-    chart = action_timeline(plan, actions, labels)
+    chart = action_timeline(plan, actions, labels, until=latest)
     left_out = n - chart["action_id"].nunique() if len(chart) else n
     if left_out:
         missing.append(f"{_count(left_out, 'action')} on the timeline (no date recorded)")
     if len(chart):
         listed = [f"{counts[k]} {w}" for k, w in STATUS_WORDS.items() if counts.get(k)]
-        until = (f"to {_date_words(plan['as_of'])}" if pd.notna(plan["as_of"])
-                 else "(no follow-up recorded yet)")
+        until = f"to {_date_words(latest)}" if pd.notna(latest) else "(no follow-up recorded yet)"
         alt = (f"Timeline of the {_count(chart['action_id'].nunique(), 'action')}, one row each grouped by cycle, "
                f"coloured by status from the day each was agreed {until}"
                + (": " + join(listed) if listed else "") + ".")
